@@ -1,0 +1,27 @@
+"""axe-core over every kind of page, in Chromium from file://: no serious or critical violation."""
+from __future__ import annotations
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from conftest import ROOT
+
+import catalogue
+
+FIRST_QUESTION = next(q for q in catalogue.load() if (ROOT / "docs" / q.page).is_file())
+PAGE_KINDS = {"home": "index.html", "topics": "topics.html", "practice": "practice.html",
+              "cheat sheet": "cheat-sheet.html", "question": FIRST_QUESTION.page.replace(".md", ".html")}
+# Rules excluded, each with its reason (none so far).
+EXCLUDED_RULES: dict[str, str] = {}
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("kind", PAGE_KINDS)
+def test_no_serious_or_critical_accessibility_violation(kind, scheme, site, offline_page):
+    p = offline_page(scheme)
+    p.page.goto((site / PAGE_KINDS[kind]).as_uri())
+    options = {"resultTypes": ["violations"],
+               "rules": {rule: {"enabled": False} for rule in EXCLUDED_RULES}}
+    violations = Axe().run(p.page, options=options).response["violations"]
+    serious = [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+               for v in violations if v["impact"] in ("serious", "critical")]
+    assert not serious, "\n".join(serious)

@@ -1,0 +1,44 @@
+"""Search by topic: queries a candidate would type, run in the real search box from file://."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import ROOT, OfflinePage, search_results
+
+QUERIES = yaml.safe_load((Path(__file__).parent / "search_queries.yml").read_text())
+WRITTEN = [q for q in QUERIES if (ROOT / "docs" / "questions" / f"{q['page']}.md").is_file()]
+
+
+@pytest.fixture(scope="module")
+def search(site, browser):
+    """Type a query into the search box of the home page; get the result pages, best first."""
+    p = OfflinePage(browser)
+    p.page.goto((site / "index.html").as_uri())
+    yield lambda query: search_results(p.page, query)
+    assert not p.external, f"search requested the network: {p.external}"
+    assert not p.errors, p.errors
+    p.close()
+
+
+def test_there_are_enough_queries():
+    assert len(WRITTEN) >= 10
+    pages = {q["page"] for q in WRITTEN}
+    for page in pages:
+        assert sum(q["page"] == page for q in WRITTEN) >= 3, f"want 3 queries for {page}"
+
+
+@pytest.mark.parametrize("case", [q for q in WRITTEN if q.get("first")], ids=lambda q: q["query"])
+def test_topic_query_ranks_the_expected_page_first(case, search):
+    ranked = search(case["query"])
+    assert ranked and ranked[0] == case["page"], f"{case['query']!r}: got {ranked[:5]}"
+
+
+def test_topic_queries_find_the_expected_page_in_the_top_three(search):
+    misses = []
+    for case in WRITTEN:
+        ranked = search(case["query"])
+        if case["page"] not in ranked[:3]:
+            misses.append(f"{case['query']!r} -> {ranked[:3]} (want {case['page']})")
+    assert len(misses) <= 0.1 * len(WRITTEN), "\n".join(misses)
