@@ -85,6 +85,17 @@ def test_cheat_sheet_lists_every_written_question_and_prints_cleanly(site, offli
     assert not p.external and not p.errors
 
 
+def test_question_page_prints_with_its_notebook_and_without_the_chrome(site, offline_page):
+    p = open_page(offline_page, site, WRITTEN[0].page.replace(".md", ".html"))
+    p.page.emulate_media(media="print")
+    for chrome in (".md-header", ".md-sidebar--primary", ".md-footer", ".notebook-links"):
+        assert p.page.locator(chrome).first.evaluate("e => getComputedStyle(e).display") == "none", chrome
+    embed = p.page.locator(".notebook-embed")
+    assert embed.locator(".highlight").first.is_visible() and embed.locator("img").first.is_visible()
+    pdf = p.page.pdf()
+    assert pdf.startswith(b"%PDF") and len(pdf) > 20_000
+
+
 @pytest.mark.parametrize("q", WRITTEN, ids=lambda q: q.stem)
 def test_verified_badge_matches_the_notebook_stamp(q, site):
     html = (site / q.page.replace(".md", ".html")).read_text()
