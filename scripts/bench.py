@@ -33,6 +33,7 @@ ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1")
 
 
 def copy_project(dest: Path) -> Path:
+    dest.mkdir(parents=True)
     for name in COPY:
         src = ROOT / name
         (shutil.copytree if src.is_dir() else shutil.copy2)(src, dest / name)
