@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CATALOGUE = ROOT / "catalogue" / "questions.yml"
 DIFFICULTIES = ("easy", "medium", "hard")
 EXPECTED_COUNTS = {"easy": 20, "medium": 19, "hard": 20}
+FAST_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: every build reads this
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -41,6 +42,11 @@ class Question:
         return f"questions/{self.difficulty}/{self.stem}.md"
 
     @property
+    def html(self) -> str:
+        """Path of the built page relative to site/ (the site does not use directory URLs)."""
+        return f"questions/{self.difficulty}/{self.stem}.html"
+
+    @property
     def notebook(self) -> str:
         """Path of the notebook relative to the project root."""
         return f"notebooks/{self.difficulty}/{self.stem}.ipynb"
@@ -49,7 +55,7 @@ class Question:
 def load(path: Path = CATALOGUE, allowed_tags: set[str] | None = None) -> list[Question]:
     """Read and validate the catalogue; every problem found is reported at once, naming the file."""
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        data = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=FAST_SAFE_LOADER)
     except (OSError, yaml.YAMLError) as e:
         raise CatalogueError(f"{path}: cannot read the question catalogue: {e}") from e
     problems, questions = [], []

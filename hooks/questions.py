@@ -1,12 +1,14 @@
-"""MkDocs hook: question pages follow the catalogue.
+"""MkDocs hook: question pages follow the catalogue, and the pages built from all of them.
 
-- The nav and the home page list the questions that have pages, by difficulty, in catalogue order.
+- The nav and the home page (with its topic map) list the questions that have pages, by difficulty.
 - Pages and notebooks mirror each other by name; a page or notebook outside the catalogue, a page
   without its notebook and a notebook without its page each fail the build, naming the file.
 - A page's front matter, H1 and section headings are checked against the catalogue and the content
   standard (CONTRIBUTING.md).
-- `[label](q:slug)` links and `related:` entries become links to written pages and plain text for
-  questions not written yet; an unknown slug fails the build.
+- `[label](q:slug)` links and `related:` entries ("Next questions") become links to written pages
+  and plain text for questions not written yet; an unknown slug fails the build.
+- The cheat sheet gathers every page's short answer; practice mode's deck is read off it.
+- In the search index, each question's title section and short answer weigh more.
 """
 from __future__ import annotations
 
@@ -120,7 +122,7 @@ def boost_search_index(index: Path) -> None:
     if not index.is_file():
         return
     data = json.loads(index.read_text(encoding="utf-8"))
-    pages = {q.page.replace(".md", ".html") for q in _written.values()}
+    pages = {q.html for q in _written.values()}
     for entry in data["docs"]:
         page, _, anchor = entry["location"].partition("#")
         if page in pages and anchor in SEARCH_BOOST:

@@ -110,7 +110,7 @@ def main(argv=None) -> int:
         notebook.write_text(nb_text)
         build(project)
         site = project / "site"
-        weights = {q.stem: page_weight(site, site / q.page.replace(".md", ".html")) for q in written}
+        weights = {q.stem: page_weight(site, site / q.html) for q in written}
         site_size = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
         index_size = (site / "search" / "search_index.json").stat().st_size
 

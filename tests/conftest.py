@@ -13,15 +13,20 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "hooks"), str(ROOT / "scripts")]
+import catalogue  # noqa: E402  (found through the path set just above)
+
 MKDOCS = [sys.executable, "-m", "mkdocs"]
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+WRITTEN = [q for q in catalogue.load() if (ROOT / "docs" / q.page).is_file()]   # questions with a page
 PROJECT_FILES = ["mkdocs.yml", "docs", "notebooks", "hooks", "overrides", "catalogue",
                  "requirements-notebooks.txt", ".cache"]
 
 
-def mkdocs_build(project: Path, site: Path) -> subprocess.CompletedProcess:
+def mkdocs_build(project: Path, site: Path, **settings: str) -> subprocess.CompletedProcess:
+    """`mkdocs build --strict`; `settings` are environment variables mkdocs.yml reads (SITE_URL, ...)."""
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     env.pop("GITHUB_REPOSITORY", None)
+    env.update(settings)
     return subprocess.run(MKDOCS + ["build", "--strict", "--site-dir", str(site)], cwd=project, env=env,
                           capture_output=True, text=True, timeout=600)
 
@@ -107,6 +112,14 @@ def search_results(page, query: str) -> list[str]:
         if stem not in ranked:
             ranked.append(stem)
     return ranked
+
+
+def open_page(offline_page, site: Path, name: str, scheme: str = "light") -> OfflinePage:
+    """Open site/<name> from file:// in a fresh offline browser context."""
+    p = offline_page(scheme)
+    p.page.goto((site / name).as_uri())
+    p.page.wait_for_load_state("load")
+    return p
 
 
 @pytest.fixture

@@ -6,16 +6,13 @@ import statistics
 
 import stamps
 from bench import page_weight
-from conftest import ROOT
+from conftest import ROOT, WRITTEN
 
-import catalogue
-
-WRITTEN = [q for q in catalogue.load() if (ROOT / "docs" / q.page).is_file()]
 KB = 1024
 
 
 def test_question_page_weight_with_its_figures(site):
-    weights = {q.stem: page_weight(site, site / q.page.replace(".md", ".html")) for q in WRITTEN}
+    weights = {q.stem: page_weight(site, site / q.html) for q in WRITTEN}
     heavy = {s: f"{w / KB:.0f} KB" for s, w in weights.items() if w > 250 * KB}
     assert not heavy, f"pages over 250 KB: {heavy}"
     assert statistics.median(weights.values()) <= 100 * KB

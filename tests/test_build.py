@@ -19,7 +19,7 @@ def test_strict_build_produces_every_written_page(site):
     import catalogue
 
     for q in catalogue.load():
-        built = site / q.page.replace(".md", ".html")
+        built = site / q.html
         assert built.is_file() == (ROOT / "docs" / q.page).is_file(), q.page
     assert (site / "index.html").is_file() and (site / "topics.html").is_file()
 

@@ -5,7 +5,7 @@ import re
 
 import pytest
 import yaml
-from conftest import ROOT
+from conftest import ROOT, WRITTEN
 
 import catalogue
 
@@ -29,7 +29,6 @@ def allowed_tags() -> set[str]:
 
 
 QUESTIONS = catalogue.load(allowed_tags=allowed_tags())
-WRITTEN = [q for q in QUESTIONS if (ROOT / "docs" / q.page).is_file()]
 
 
 def test_catalogue_has_59_questions_numbered_in_order():

@@ -3,13 +3,12 @@ no request leaves file:, no console error, math rendered, figures shown, both co
 from __future__ import annotations
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, WRITTEN, open_page
 
 import catalogue
 
-WRITTEN = [q for q in catalogue.load() if (ROOT / "docs" / q.page).is_file()]
 # 404.html is left out: only a web server shows it, and it addresses assets from the server's root.
-PAGES = ["index.html", "topics.html", "practice.html", "cheat-sheet.html"] + [q.page.replace(".md", ".html")
+PAGES = ["index.html", "topics.html", "practice.html", "cheat-sheet.html"] + [q.html
                                                                                for q in WRITTEN]
 
 # Text nodes outside rendered math, code and scripts that still look like TeX: math KaTeX missed.
@@ -35,13 +34,6 @@ BROKEN_IMAGES = """async () => {
 }"""
 
 
-def open_page(offline_page, site, name, scheme="light"):
-    p = offline_page(scheme)
-    p.page.goto((site / name).as_uri())
-    p.page.wait_for_load_state("load")
-    return p
-
-
 @pytest.mark.parametrize("name", PAGES)
 def test_page_works_offline(name, site, offline_page):
     p = open_page(offline_page, site, name)
@@ -58,7 +50,7 @@ def test_page_works_offline(name, site, offline_page):
 
 @pytest.mark.parametrize("q", WRITTEN, ids=lambda q: q.stem)
 def test_question_page_embeds_its_executed_notebook(q, site, offline_page):
-    p = open_page(offline_page, site, q.page.replace(".md", ".html"))
+    p = open_page(offline_page, site, q.html)
     page = p.page
     embed = page.locator("#run-it-yourself ~ .notebook-embed")
     assert embed.count() == 1, "the notebook sits in the 'Run it yourself' section"
@@ -75,7 +67,7 @@ def test_question_page_embeds_its_executed_notebook(q, site, offline_page):
 
 def test_dark_scheme_and_toggle(site, offline_page):
     q = WRITTEN[0]
-    p = open_page(offline_page, site, q.page.replace(".md", ".html"), scheme="dark")
+    p = open_page(offline_page, site, q.html, scheme="dark")
     body = p.page.locator("body")
     assert body.get_attribute("data-md-color-scheme") == "slate"
     dark_bg = p.page.evaluate("getComputedStyle(document.body).backgroundColor")
@@ -95,7 +87,7 @@ def test_topics_page_lists_every_written_question_under_its_tags(site, offline_p
 
 def test_tags_on_a_question_page_link_to_the_topics_page(site, offline_page):
     q = WRITTEN[0]
-    p = open_page(offline_page, site, q.page.replace(".md", ".html"))
+    p = open_page(offline_page, site, q.html)
     tags = p.page.locator(".md-tag")
     assert sorted(tags.all_inner_texts()) == sorted(q.tags)
     assert all("topics.html#" in (h or "") for h in tags.evaluate_all("els => els.map(e => e.getAttribute('href'))"))
@@ -112,6 +104,6 @@ def test_home_and_nav_list_the_written_questions_by_difficulty(site, offline_pag
     for difficulty in catalogue.DIFFICULTIES:
         same = [q for q in WRITTEN if q.difficulty == difficulty]
         if same:
-            p = open_page(offline_page, site, same[-1].page.replace(".md", ".html"))
+            p = open_page(offline_page, site, same[-1].html)
             nav = p.page.locator("nav.md-nav--primary")
             assert [nav.locator(f"a[href$='{q.stem}.html']").count() >= 1 for q in same] == [True] * len(same)

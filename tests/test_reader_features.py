@@ -9,20 +9,10 @@ import zipfile
 import pytest
 import stamps
 import yaml
-from conftest import ROOT, mkdocs_build, search_results
+from conftest import ROOT, WRITTEN, mkdocs_build, open_page, search_results
 from PIL import Image
 
-import catalogue
-
-WRITTEN = [q for q in catalogue.load() if (ROOT / "docs" / q.page).is_file()]
 BUNDLE = "downloads/cnn-interview-questions-offline.zip"
-
-
-def open_page(offline_page, site, name, scheme="light"):
-    p = offline_page(scheme)
-    p.page.goto((site / name).as_uri())
-    p.page.wait_for_load_state("load")
-    return p
 
 
 def test_practice_mode_reveals_grades_filters_and_remembers(site, offline_page):
@@ -86,7 +76,7 @@ def test_cheat_sheet_lists_every_written_question_and_prints_cleanly(site, offli
 
 
 def test_question_page_prints_with_its_notebook_and_without_the_chrome(site, offline_page):
-    p = open_page(offline_page, site, WRITTEN[0].page.replace(".md", ".html"))
+    p = open_page(offline_page, site, WRITTEN[0].html)
     p.page.emulate_media(media="print")
     for chrome in (".md-header", ".md-sidebar--primary", ".md-footer", ".notebook-links"):
         assert p.page.locator(chrome).first.evaluate("e => getComputedStyle(e).display") == "none", chrome
@@ -98,7 +88,7 @@ def test_question_page_prints_with_its_notebook_and_without_the_chrome(site, off
 
 @pytest.mark.parametrize("q", WRITTEN, ids=lambda q: q.stem)
 def test_verified_badge_matches_the_notebook_stamp(q, site):
-    html = (site / q.page.replace(".md", ".html")).read_text()
+    html = (site / q.html).read_text()
     nb = stamps.load(ROOT / q.notebook)
     stamp = stamps.read_stamp(nb)
     badge = re.search(r'<p class="verified-badge" data-asserts="(\d+)" data-runtime="([\d.]+)">(.*?)</p>', html, re.S)
@@ -122,7 +112,7 @@ def test_offline_bundle_unzips_to_a_site_that_works_offline(site, tmp_path, offl
         bundle.extractall(tmp_path)
     root = tmp_path / "cnn-interview-questions"
     assert BUNDLE not in (root / "index.html").read_text(), "the bundle does not link to itself"
-    for name in ["index.html", "practice.html", WRITTEN[0].page.replace(".md", ".html")]:
+    for name in ["index.html", "practice.html", WRITTEN[0].html]:
         p = open_page(offline_page, root, name)
         assert p.page.locator("article").count() == 1
         assert not p.external and not p.errors, (name, p.external, p.errors)
@@ -133,7 +123,7 @@ def test_offline_bundle_unzips_to_a_site_that_works_offline(site, tmp_path, offl
 def test_notebook_figures_stay_readable_in_both_schemes(site, offline_page):
     q = WRITTEN[0]
     for scheme in ("light", "dark"):
-        p = open_page(offline_page, site, q.page.replace(".md", ".html"), scheme)
+        p = open_page(offline_page, site, q.html, scheme)
         img = p.page.locator(".notebook-embed img").first
         img.scroll_into_view_if_needed()
         img.evaluate("e => e.decode()")
@@ -147,14 +137,18 @@ def test_notebook_figures_stay_readable_in_both_schemes(site, offline_page):
         assert (page_bg == "rgb(255, 255, 255)") == (scheme == "light")
 
 
-def test_setting_site_url_keeps_file_reading_working(tmp_path, offline_page, monkeypatch):
-    monkeypatch.setenv("SITE_URL", "https://example.org/cnn-interview-questions/")
+def test_hosted_build_links_colab_and_keeps_file_reading_working(site, tmp_path, offline_page):
     out = tmp_path / "hosted"
-    res = mkdocs_build(ROOT, out)
+    res = mkdocs_build(ROOT, out, SITE_URL="https://example.org/cnn-interview-questions/",
+                       GITHUB_REPOSITORY="example/cnn-interview-questions", GITHUB_REF_NAME="main")
     assert res.returncode == 0, res.stderr[-3000:]
-    html = (out / WRITTEN[0].page.replace(".md", ".html")).read_text()
+    q = WRITTEN[0]
+    html = (out / q.html).read_text()
     assert 'rel="canonical" href="https://example.org/cnn-interview-questions/' in html
-    assert 'href="../../notebooks/' in html, "download links stay relative"
+    assert f'href="../../{q.notebook}" download' in html, "download links stay relative"
+    assert (f'href="https://colab.research.google.com/github/example/cnn-interview-questions/blob/main/'
+            f'{q.notebook}">Open in Colab</a>') in html
+    assert "Open in Colab" not in (site / q.html).read_text(), "no repository set: no Colab link"
     p = open_page(offline_page, out, "index.html")
     assert search_results(p.page, WRITTEN[0].text.split()[-1].strip("?"))
     assert not p.external and not p.errors
