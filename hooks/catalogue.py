@@ -90,6 +90,11 @@ def load(path: Path = CATALOGUE, allowed_tags: set[str] | None = None) -> list[Q
     return questions
 
 
+def written(questions: list[Question], docs_dir: Path = ROOT / "docs") -> list[Question]:
+    """The questions that have a page under docs_dir, in catalogue order."""
+    return [q for q in questions if (Path(docs_dir) / q.page).is_file()]
+
+
 def by_slug(questions: list[Question]) -> dict[str, Question]:
     return {q.slug: q for q in questions}
 

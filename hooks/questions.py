@@ -47,10 +47,7 @@ def on_config(config):
     except catalogue.CatalogueError as e:
         raise PluginError(str(e)) from e
     _written.clear()
-    docs = Path(config.docs_dir)
-    for q in _questions:
-        if (docs / q.page).is_file():
-            _written[q.page] = q
+    _written.update(catalogue.by_page(catalogue.written(_questions, config.docs_dir)))
     nav = [{"Home": "index.md"}, {"Topics": "topics.md"}, {"Practice": "practice.md"},
            {"Cheat sheet": CHEAT_SHEET}]
     for difficulty in catalogue.DIFFICULTIES:

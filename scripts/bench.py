@@ -84,7 +84,7 @@ def main(argv=None) -> int:
     ap.add_argument("--runs", type=int, default=3, help="builds per timing; the median is reported")
     ap.add_argument("--out", type=Path, default=ROOT / ".cache" / "bench.md")
     a = ap.parse_args(argv)
-    written = [q for q in catalogue.load() if (ROOT / "docs" / q.page).is_file()]
+    written = catalogue.written(catalogue.load())
     with tempfile.TemporaryDirectory() as t:
         tmp = Path(t)
         project = copy_project(tmp / "project")

@@ -11,7 +11,8 @@ import catalogue  # noqa: E402
 
 def main() -> None:
     questions = catalogue.load()
-    missing = [q for q in questions if not (ROOT / "docs" / q.page).is_file()]
+    written = catalogue.written(questions)
+    missing = [q for q in questions if q not in written]
     print(f"{len(questions) - len(missing)} of {len(questions)} questions have a page")
     for difficulty in catalogue.DIFFICULTIES:
         todo = [q for q in missing if q.difficulty == difficulty]

@@ -17,7 +17,7 @@ import catalogue  # noqa: E402  (found through the path set just above)
 
 MKDOCS = [sys.executable, "-m", "mkdocs"]
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-WRITTEN = [q for q in catalogue.load() if (ROOT / "docs" / q.page).is_file()]   # questions with a page
+WRITTEN = catalogue.written(catalogue.load())   # the questions that have a page
 PROJECT_FILES = ["mkdocs.yml", "docs", "notebooks", "hooks", "overrides", "catalogue",
                  "requirements-notebooks.txt", ".cache"]
 
