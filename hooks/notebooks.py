@@ -9,13 +9,14 @@ here instead and its output trimmed to what a page needs:
 - no MathJax tag: KaTeX renders the `$...$` in notebook Markdown cells like the rest of the page;
 - the notebook's H1 is dropped (the page has the same one) and its heading ids are prefixed `nb-`,
   so no id on the page repeats;
+- everything passes an HTML sanitizer first (hooks/sanitize.py): notebooks are contributed input;
 - figures become separate, lazily loaded PNG files named by their content hash;
 - code cells and their outputs are left out of the search index (its prose cells stay in).
 
 The notebook is never executed here: a notebook without a fresh stamp fails the build (see
 hooks/stamps.py); a fresh one puts a "Verified" line under the page title, from its stamp.
 Conversions are cached in .cache/notebooks, keyed on the notebook's bytes, the converter's version
-and options, and this file's own source.
+and options, and the source of the code that converts (this file and the modules it uses).
 """
 from __future__ import annotations
 
@@ -25,13 +26,17 @@ import json
 import posixpath
 import re
 import struct
+import tempfile
 from importlib.metadata import version
 from pathlib import Path
 
+import output_limits
+import sanitize
 import stamps
 from bs4 import BeautifulSoup
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
+from notebook_standard import RECORD_MIME, code_cells
 
 import catalogue
 
@@ -48,8 +53,10 @@ KEPT_CLASSES = {"jupyter-wrapper", "jp-Cell", "jp-CodeCell", "jp-MarkdownCell", 
                 "jp-OutputArea-output", "jp-MarkdownOutput", "highlight"}
 AFTER_TITLE = re.compile(r'^(# .+\n(?:\n<p class="question-meta".*</p>\n)?)', flags=re.M)  # H1 + meta line
 CONVERTER_OPTIONS = {"execute": False, "allow_errors": False, "theme": "light", "custom_mathjax_url": ""}
-CACHE_KEY_PARTS = json.dumps([version("mkdocs-jupyter"), version("nbconvert"), version("beautifulsoup4"),
-                              CONVERTER_OPTIONS, hashlib.sha256(Path(__file__).read_bytes()).hexdigest()])
+CONVERSION_CODE = [Path(__file__), ROOT / "hooks" / "sanitize.py", ROOT / "hooks" / "notebook_standard.py"]
+CACHE_KEY_PARTS = json.dumps([*(version(d) for d in ("mkdocs-jupyter", "nbconvert", "beautifulsoup4", "nh3")),
+                              CONVERTER_OPTIONS, *(hashlib.sha256(f.read_bytes()).hexdigest()
+                                                   for f in CONVERSION_CODE)])
 
 _by_page: dict[str, catalogue.Question] = {}
 _figures: dict[str, bytes] = {}          # file name -> PNG bytes, written into site/ after the build
@@ -74,7 +81,7 @@ def on_page_markdown(markdown, page, config, files):
     q = _by_page.get(page.file.src_uri)
     if q is None:
         return markdown
-    badge = verified_badge(fresh_notebook(ROOT / q.notebook))
+    badge = verified_badge(fresh_notebook(ROOT / q.notebook), markdown.count('<a class="tied" '))
     markdown = AFTER_TITLE.sub(lambda m: f"{m.group(1)}\n{badge}\n", markdown, count=1)
     # The embed goes at the end of the "Run it yourself" section, after its one-line introduction.
     head, sep, tail = markdown.partition("\n## Run it yourself")
@@ -93,15 +100,25 @@ def fresh_notebook(path: Path) -> dict:
         raise PluginError(f"{path.relative_to(ROOT)}: not a readable notebook: {e}") from e
     except stamps.StaleNotebook as e:
         raise PluginError(str(e)) from e
+    too_big = output_limits.problems(nb, str(path.relative_to(ROOT)))
+    if too_big:
+        raise PluginError("\n".join(too_big))
     return nb
 
 
-def verified_badge(nb: dict) -> str:
-    """The line under the title that says what the notebook checks, from its stamp."""
-    stamp, asserts = stamps.read_stamp(nb), stamps.count_asserts(nb)
-    return (f'<p class="verified-badge" data-asserts="{asserts}" data-runtime="{stamp["runtime_s"]}">'
-            f'<span class="verified-badge__mark">Verified</span> {asserts} assertions in the notebook below '
-            f'check the numbers on this page; it ran in {stamp["runtime_s"]:.1f} s with '
+def verified_badge(nb: dict, tied: int) -> str:
+    """The line under the title: how many of the page's numbers come from the notebook below, on which
+    seeds its asserts held, and its runtime and versions (from the stamp)."""
+    stamp = stamps.read_stamp(nb)
+    seeds = stamp.get("seeds_passed", [0])
+    held = (f"its checks pass on seeds {' and '.join(map(str, seeds))}" if len(seeds) > 1
+            else f"its checks pass on seed {seeds[0]} (not yet on the alternate seed)")
+    numbers = (f"{tied} number{'s' if tied != 1 else ''} on this page {'are' if tied != 1 else 'is'} computed by "
+               "the notebook below" if tied else "the notebook below checks this page (its numbers are not tied "
+               "to it yet)")
+    return (f'<p class="verified-badge" data-tied="{tied}" data-seeds="{" ".join(map(str, seeds))}" '
+            f'data-runtime="{stamp["runtime_s"]}"><span class="verified-badge__mark">Verified</span> '
+            f'{numbers[0].upper() + numbers[1:]}; {held}; it ran in {stamp["runtime_s"]:.1f} s with '
             f'PyTorch {stamp["torch"]} and Python {stamp["python"]}.</p>')
 
 
@@ -113,7 +130,19 @@ def on_page_content(html, page, config, files):
     _figures.update(figures)
     to_root = posixpath.relpath(".", posixpath.dirname(page.url) or ".")
     body = body.replace("{{figures}}", posixpath.join(to_root, FIGURES))
-    return html.replace(MARKER, links(q, page, files, config) + body, 1)
+    note = reproducibility_note(stamps.read_stamp(json.loads((ROOT / q.notebook).read_bytes())))
+    return html.replace(MARKER, links(q, page, files, config) + body + note, 1)
+
+
+def reproducibility_note(stamp: dict) -> str:
+    """What a reader who runs the notebook can expect, under the embedded notebook."""
+    seeds = ("They pass on other seeds too: set the environment variable <code>NOTEBOOK_SEED</code>."
+             if len(stamp.get("seeds_passed", [])) > 1 else
+             "Some of them do not hold on other seeds yet: this page is due for a rewrite.")
+    return (f'<p class="notebook-note">Run top to bottom on a CPU with PyTorch {stamp["torch"]}, this notebook '
+            "prints exactly these numbers: its first cell fixes the seeds, the thread count and deterministic "
+            "algorithms. Another library version or a GPU can move trained numbers slightly; the assertions, "
+            f"which are the page's claims, are written to hold either way. {seeds}</p>\n")
 
 
 def on_post_build(config):
@@ -183,7 +212,13 @@ def simplify(soup: BeautifulSoup) -> None:
 def convert(path: Path) -> tuple[str, dict[str, bytes]]:
     from mkdocs_jupyter.convert import nb2html  # imported lazily: it patches nbconvert on import
 
-    soup = BeautifulSoup(nb2html(str(path), **CONVERTER_OPTIONS), "html.parser")
+    nb = json.loads(path.read_bytes())
+    for cell in code_cells(nb):   # tied-number records are data for the page, not output for the reader
+        cell["outputs"] = [o for o in cell.get("outputs", []) if RECORD_MIME not in o.get("data", {})]
+    with tempfile.TemporaryDirectory() as tmp:
+        stripped = Path(tmp) / path.name
+        stripped.write_text(json.dumps(nb), encoding="utf-8")
+        soup = BeautifulSoup(sanitize.notebook_html(nb2html(str(stripped), **CONVERTER_OPTIONS)), "html.parser")
     for el in soup.select("style, script, clipboard-copy, .clipboard-copy-txt"):
         el.decompose()
     first_h1 = soup.find("h1")
@@ -207,6 +242,10 @@ def convert(path: Path) -> tuple[str, dict[str, bytes]]:
     simplify(soup)
     for el in soup.select(".jp-CodeCell"):
         el["data-search-exclude"] = ""
+    outermost = [el for el in soup.select(".jp-CodeCell") if not el.find_parent(class_="jp-CodeCell")]
+    for el, cell in zip(outermost, code_cells(nb), strict=True):
+        el["id"] = f"nb-cell-{cell.get('execution_count')}"   # where a tied number on the page links
+        el["data-cell"] = str(cell.get("execution_count"))
     figures = {}
     for n, img in enumerate(soup.select('img[src^="data:image/png;base64,"]'), start=1):
         data = base64.b64decode(img["src"].split(",", 1)[1])

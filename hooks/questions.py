@@ -6,17 +6,20 @@
 - A page's front matter, H1 and section headings are checked against the catalogue and the content
   standard (CONTRIBUTING.md).
 - `[label](q:slug)` links and `related:` entries ("Next questions") become links to written pages
-  and plain text for questions not written yet; an unknown slug fails the build.
-- The cheat sheet gathers every page's short answer; practice mode's deck is read off it.
+  and plain text for questions not written yet; an unknown slug fails the build, suggesting the nearest.
+- The cheat sheet gathers every page's short answer (tied numbers filled in); practice mode's deck is
+  read off it.
 - In the search index, each question's title section and short answer weigh more.
 """
 from __future__ import annotations
 
+import difflib
 import json
 import posixpath
 import re
 from pathlib import Path
 
+import tied_numbers
 import yaml
 from bs4 import BeautifulSoup
 from mkdocs.exceptions import PluginError
@@ -145,18 +148,36 @@ def check_front_matter(path: Path, q: catalogue.Question, where: str) -> None:
         problems.append(f"front matter keys are {sorted(meta)}, want exactly {sorted(FRONT_MATTER_KEYS)}")
     if meta.get("difficulty") != q.difficulty:
         problems.append(f"difficulty is {meta.get('difficulty')!r}, want {q.difficulty!r} (its folder)")
-    if tuple(meta.get("tags") or ()) != q.tags:
-        problems.append(f"tags are {meta.get('tags')!r}, want the catalogue's {list(q.tags)!r}")
+    problems += tag_problems(meta.get("tags"), q)
     related = meta.get("related")
     slugs = catalogue.by_slug(_questions)
     if not isinstance(related, list) or not 2 <= len(related) <= 4:
         problems.append(f"related must list 2-4 question slugs, got {related!r}")
     else:
-        problems += [f"related: {r!r} is not a slug in catalogue/questions.yml" for r in related if r not in slugs]
+        problems += [f"related: {r!r} is not a slug in catalogue/questions.yml{did_you_mean(r, slugs)}"
+                     for r in related if r not in slugs]
         if q.slug in related:
             problems.append("related: a question cannot be related to itself")
     if problems:
         raise PluginError(f"{where}: " + "; ".join(problems))
+
+
+def tag_problems(tags, q: catalogue.Question) -> list[str]:
+    """The page's tags must be the catalogue's, in its order (the order the page shows them in)."""
+    have, want = (tags if isinstance(tags, list) else []), list(q.tags)
+    if have == want:
+        return []
+    if sorted(map(str, have)) == sorted(want):
+        return [f"tags are {tags!r}: the catalogue's tags in another order; write them in the catalogue's "
+                f"order, tags: [{', '.join(want)}]"]
+    fixes = [f"add {t!r}" for t in want if t not in have] + [f"remove {t!r}" for t in have if t not in want]
+    return [f"tags are {tags!r}, want the catalogue's {want!r} ({', '.join(fixes)}); copy them from "
+            "catalogue/questions.yml"]
+
+
+def did_you_mean(slug: str, slugs) -> str:
+    near = difflib.get_close_matches(slug, list(slugs), n=1)
+    return f" (did you mean {near[0]!r}?)" if near else ""
 
 
 def check_headings(markdown: str, q: catalogue.Question, where: str) -> None:
@@ -184,8 +205,8 @@ def resolve_question_links(markdown: str, page) -> str:
     def replace(m):
         label, slug = m.groups()
         if slug not in slugs:
-            raise PluginError(f"docs/{page.file.src_uri}: link '(q:{slug})' names no question; "
-                              "use a slug from catalogue/questions.yml")
+            raise PluginError(f"docs/{page.file.src_uri}: link '(q:{slug})' names no question"
+                              f"{did_you_mean(slug, slugs)}; use a slug from catalogue/questions.yml")
         target = slugs[slug]
         return f"[{label}]({page_link(page, target)})" if target.page in _written else label
 
@@ -247,6 +268,14 @@ def short_answer(q: catalogue.Question, docs_dir: str) -> str:
     return m.group(1).strip() if m else ""
 
 
+def tied_short_answer(q: catalogue.Question, docs_dir: str) -> str:
+    """The short answer with its tied numbers filled in from the question's own notebook."""
+    try:
+        return tied_numbers.resolve(short_answer(q, docs_dir), tied_numbers.load_values(q))[0]
+    except tied_numbers.TiedNumberError as e:
+        raise PluginError(f"docs/{q.page}: {e}") from e
+
+
 def cheat_sheet(page) -> str:
     """Every written question's short answer, grouped by difficulty; the pages stay the source."""
     docs_dir = str(Path(page.file.abs_src_path).parent)
@@ -260,7 +289,7 @@ def cheat_sheet(page) -> str:
             parts.append(f'<div class="cheat-card" markdown data-slug="{q.slug}" data-difficulty="{difficulty}" '
                          f'data-n="{q.n}" data-tags="{"|".join(q.tags)}">\n\n'
                          f'### {q.n}. [{q.text}]({page_link(page, q)}) {{ #{q.slug} }}\n\n'
-                         f"{short_answer(q, docs_dir)}\n\n</div>\n")
+                         f"{tied_short_answer(q, docs_dir)}\n\n</div>\n")
     return "\n".join(parts)
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,12 +26,6 @@ def code_hash(nb: dict, requirements: Path = REQUIREMENTS) -> str:
     h = hashlib.sha256(json.dumps(sources).encode())
     h.update(requirements.read_bytes())
     return h.hexdigest()
-
-
-def count_asserts(nb: dict) -> int:
-    """The assert statements in the code cells: the checks the page's badge advertises."""
-    return sum(len(re.findall(r"^\s*assert\b", "".join(c["source"]), flags=re.M))
-               for c in nb["cells"] if c["cell_type"] == "code")
 
 
 def read_stamp(nb: dict) -> dict | None:

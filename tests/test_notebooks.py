@@ -1,8 +1,10 @@
 """Notebooks are committed executed, stamped from their current code, and re-execute cleanly.
 
-The stamp (hooks/stamps.py) ties a notebook's outputs to its code and to requirements-notebooks.txt;
-the re-execution runs every notebook from a fresh kernel with the network blocked, under a hard
-per-notebook timeout, and requires the same text outputs as the committed ones.
+The stamp (hooks/stamps.py) ties a notebook's outputs to its code and to requirements-notebooks.txt.
+The re-execution runs every notebook from a fresh kernel with the network blocked, under a hard
+per-notebook timeout, with a different BLAS thread count than `make notebooks` uses (the notebook's
+setup cell must fix what its numbers depend on), and requires the same text outputs as the committed
+ones. A second run on the alternate seed requires every assert to hold there too.
 """
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 
 import nbformat
+import notebook_standard
 import pytest
 import run_notebooks
 import stamps
@@ -21,6 +24,10 @@ import catalogue
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*/*.ipynb"))
 IDS = [p.stem for p in NOTEBOOKS]
 QUESTIONS = {q.notebook: q for q in catalogue.load()}
+# Notebooks whose asserts fail on the alternate seed: claims fitted to seed 0, fixed by the rewrite issue.
+# A listed notebook that passes fails its test, so the list can only shrink.
+KNOWN_SEED_FAILURES = {"easy/01-what-is-a-cnn", "easy/08-transfer-learning", "easy/11-local-vs-global-pooling",
+                       "easy/16-accuracy-metrics", "easy/19-batch-size"}
 
 
 def code_cells(nb):
@@ -58,13 +65,9 @@ def test_every_code_cell_ran_in_order_without_error(path):
 def test_notebook_follows_the_notebook_standard(path):
     nb = stamps.load(path)
     q = QUESTIONS[path.relative_to(ROOT).as_posix()]
-    first, last = ("".join(nb["cells"][i]["source"]) for i in (0, -1))
-    assert nb["cells"][0]["cell_type"] == "markdown" and first.startswith(f"# {q.text}\n")
-    assert nb["cells"][-1]["cell_type"] == "markdown" and re.match(r"#+ Try next", last)
+    assert not notebook_standard.structure_problems(nb, q.text)
     sources = "\n".join("".join(c["source"]) for c in code_cells(nb))
     assert len(re.findall(r"^\s*assert\b", sources, flags=re.M)) >= 3
-    assert "torch.manual_seed(" in sources
-    assert 'device = "cuda" if torch.cuda.is_available() else "cpu"' in sources
     assert "torchvision" not in sources
     outputs = [o for c in code_cells(nb) for o in c["outputs"]]
     assert any("image/png" in o.get("data", {}) for o in outputs), "at least one figure"
@@ -72,17 +75,38 @@ def test_notebook_follows_the_notebook_standard(path):
     assert not any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs)
 
 
-@pytest.fixture(scope="module")
-def reexecuted(tmp_path_factory):
-    """Every notebook executed again from a fresh kernel, two at a time, into a scratch folder."""
-    out = tmp_path_factory.mktemp("reexecuted")
-
+def execute_all(out, seed: int, threads: int | None) -> dict:
+    """Every notebook executed from a fresh kernel, two at a time, into a scratch folder."""
     def run(path):
         dest = out / f"{path.parent.name}-{path.name}"
-        return path, run_notebooks.execute(path, dest), dest
+        return path, run_notebooks.execute(path, dest, seed=seed, threads=threads), dest
 
     with ThreadPoolExecutor(2) as pool:
         return {path: (res, dest) for path, res, dest in pool.map(run, NOTEBOOKS)}
+
+
+@pytest.fixture(scope="module")
+def reexecuted(tmp_path_factory):
+    """Seed 0, as committed, but with 2 BLAS threads where `make notebooks` sets 1 (a reader's kernel)."""
+    return execute_all(tmp_path_factory.mktemp("reexecuted"), seed=0, threads=2)
+
+
+@pytest.fixture(scope="module")
+def on_alternate_seed(tmp_path_factory):
+    return execute_all(tmp_path_factory.mktemp("alternate"), seed=run_notebooks.ALTERNATE_SEED, threads=None)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_every_assert_holds_on_the_alternate_seed(path, on_alternate_seed):
+    res, _ = on_alternate_seed[path]
+    key = f"{path.parent.name}/{path.stem}"
+    if key in KNOWN_SEED_FAILURES:
+        assert res.returncode != 0, f"{key} now passes on the alternate seed: remove it from KNOWN_SEED_FAILURES"
+        pytest.xfail(f"known to fail on the alternate seed until its page is rewritten: {res.stderr.strip()[-300:]}")
+    assert res.returncode == 0, res.stderr[-3000:]
+    stamp = stamps.read_stamp(stamps.load(path))
+    assert run_notebooks.ALTERNATE_SEED in stamp.get("seeds_passed", []), \
+        f"{path}: its stamp does not record the alternate seed; run `make notebooks`"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
@@ -111,11 +135,29 @@ def write_notebook(path, *sources):
     return path
 
 
-def test_a_notebook_that_raises_fails_the_run_naming_file_and_cell(tmp_path):
-    nb = write_notebook(tmp_path / "raises.ipynb", "x = 1", "1 / 0")
-    res = run_notebooks.execute(nb, tmp_path / "out.ipynb")
+def test_a_failing_assert_names_the_cell_the_line_and_the_message_without_kernel_noise(tmp_path):
+    nb = write_notebook(tmp_path / "raises.ipynb", "x = 1", "y = 2\nassert x == y, 'x and y differ'")
+    res = run_notebooks.execute(nb, tmp_path / "out.ipynb", seed=3)
     assert res.returncode != 0
-    assert f"{nb}: cell 2 raised ZeroDivisionError" in res.stderr
+    assert res.stderr.startswith(f"{nb}: cell [2] failed on NOTEBOOK_SEED=3\n"
+                                 "    line 2: assert x == y, 'x and y differ'\n"
+                                 "    AssertionError: x and y differ\n"), res.stderr
+
+
+def test_a_notebook_that_fails_only_on_the_alternate_seed_fails_make_notebooks(tmp_path):
+    nb = write_notebook(tmp_path / "fragile.ipynb", "import os\nassert os.environ['NOTEBOOK_SEED'] == '0'")
+    ok, err = run_notebooks.execute_and_stamp(nb)
+    assert not ok and "failed on NOTEBOOK_SEED=1" in err
+    assert stamps.read_stamp(stamps.load(nb))["seeds_passed"] == [0]
+
+
+def test_a_literal_seed_outside_the_setup_cell_is_named(tmp_path):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("# Q?\nshows x"), nbformat.v4.new_code_cell(notebook_standard.SETUP_CELL),
+                nbformat.v4.new_code_cell("torch.manual_seed(0)"), nbformat.v4.new_markdown_cell("## Try next\n- x")]
+    problems = notebook_standard.structure_problems(json.loads(nbformat.writes(nb)), "Q?")
+    assert problems == ["code cell 2 seeds with a literal ('manual_seed(0'); derive every seed from NOTEBOOK_SEED "
+                        "(for example `NOTEBOOK_SEED + 1`) so other seeds can be tested"]
 
 
 def test_a_notebook_cannot_reach_the_network(tmp_path):
@@ -168,3 +210,55 @@ def test_make_notebooks_executes_only_the_stale_ones(tmp_path, monkeypatch, caps
     out = capsys.readouterr().out
     assert "executing 1 notebook(s)" in out and f"ok   {stale}" in out and str(fresh) not in out
     assert not run_notebooks.is_stale(stale)
+
+
+# ---- independent oracles on re-execution: what the committed notebook shows besides its text ---------
+
+RUNTIME_BUDGET_S = 30
+RUNTIME_SLACK = 1.5   # the suite runs two notebooks at a time, with 2 BLAS threads, beside other work
+
+
+def rich_outputs(nb) -> list[list[tuple]]:
+    """Per code cell, each figure's image type and pixel size read from the image itself, and each HTML
+    output verbatim: what text_outputs() leaves out."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    cells = []
+    for c in code_cells(nb):
+        found = []
+        for o in c.get("outputs", []):
+            for mime, data in o.get("data", {}).items():
+                if mime in ("image/png", "image/jpeg"):
+                    with Image.open(io.BytesIO(base64.b64decode(data))) as image:
+                        found.append((mime, *image.size))
+                elif mime == "text/html":
+                    found.append((mime, "".join(data)))
+        cells.append(found)
+    return cells
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_reexecution_draws_the_same_figures_at_the_same_size(path, reexecuted):
+    """Catches a figure that appears, vanishes or changes size from run to run (and HTML output that
+    changes), which the text comparison above cannot see."""
+    res, dest = reexecuted[path]
+    if res.returncode != 0:
+        pytest.fail(f"{path} did not re-execute (see test_reexecutes_cleanly_from_a_fresh_kernel_offline)")
+    assert rich_outputs(stamps.load(dest)) == rich_outputs(stamps.load(path)), \
+        f"{path}: figures (count, type, width x height) differ from the committed ones"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_reexecution_runs_within_the_30_second_budget(path, reexecuted):
+    """The runtime measured by this re-execution, not the one in the committed stamp: the stamp's hash
+    covers the code only, so a hand-edited runtime would pass a check that reads it."""
+    res, dest = reexecuted[path]
+    if res.returncode != 0:
+        pytest.fail(f"{path} did not re-execute (see test_reexecutes_cleanly_from_a_fresh_kernel_offline)")
+    measured = stamps.read_stamp(stamps.load(dest))["runtime_s"]
+    stamped = stamps.read_stamp(stamps.load(path))["runtime_s"]
+    assert measured <= RUNTIME_BUDGET_S * RUNTIME_SLACK, \
+        f"{path}: ran in {measured:.1f} s here (stamp says {stamped:.1f} s); the budget is {RUNTIME_BUDGET_S} s"
