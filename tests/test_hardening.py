@@ -8,10 +8,11 @@ import nbformat
 import pytest
 import run_notebooks
 from bs4 import BeautifulSoup
-from conftest import mkdocs_build, open_page
+from conftest import WRITTEN, mkdocs_build, open_page
 
 NOTEBOOK = "notebooks/easy/15-output-size.ipynb"
 PAGE = "questions/easy/15-output-size.html"
+WRITTEN_SLUGS = [q.slug for q in WRITTEN]
 # Each payload sets window.__pwned or loads something from outside if it survives.
 PAYLOADS = """
 <p id="hostile">hostile content</p>
@@ -181,3 +182,44 @@ def test_search_math_and_practice_work_under_the_policy_from_a_web_server(site, 
         context.close()
         server.shutdown()
     assert not errors, errors
+
+
+# ---- practice progress survives releases and bad data --------------------------------------------------
+
+def practice_with_storage(offline_page, site, stored: dict):
+    """Open practice mode with `stored` (key -> raw string) in localStorage, as a returning reader would."""
+    p = open_page(offline_page, site, "practice.html")
+    p.page.evaluate("s => { localStorage.clear(); "
+                    "for (const [k, v] of Object.entries(s)) localStorage.setItem(k, v); }", stored)
+    p.page.reload()
+    p.page.wait_for_selector(".practice__card")
+    return p
+
+
+def test_progress_saved_by_the_previous_release_is_migrated_not_wiped(site, offline_page):
+    first = WRITTEN_SLUGS[0]
+    v1 = json.dumps({"marks": {first: "known"}, "difficulty": "all", "tag": "all", "order": None, "current": None})
+    p = practice_with_storage(offline_page, site, {"cnn-iq-practice-v1": v1})
+    saved = p.page.evaluate("() => JSON.parse(localStorage.getItem('cnn-iq-practice') || 'null')")
+    assert saved is None or saved["marks"] == {first: "known"}
+    p.page.keyboard.press("Space")
+    p.page.keyboard.press("r")          # grade the card shown: progress is written in the new schema
+    saved = p.page.evaluate("() => JSON.parse(localStorage.getItem('cnn-iq-practice'))")
+    assert saved["schema"] == 2 and saved["marks"].get(first) == "known", saved
+    assert p.page.evaluate("() => localStorage.getItem('cnn-iq-practice-v1')") is None
+    assert not p.errors
+
+
+@pytest.mark.parametrize("raw", ["{not json", "[1, 2, 3]", "null",
+                                 json.dumps({"schema": 2, "marks": [1, 2], "difficulty": "expert", "tag": 7,
+                                             "order": "shuffled", "current": {"x": 1}}),
+                                 json.dumps({"schema": 99, "marks": {"a": "b"}})],
+                         ids=["not-json", "a-list", "null", "wrong-types", "future-schema"])
+def test_corrupt_or_foreign_progress_is_ignored_and_practice_still_works(site, offline_page, raw):
+    p = practice_with_storage(offline_page, site, {"cnn-iq-practice": raw})
+    assert p.page.locator(".practice__card").count() == 1
+    p.page.keyboard.press("Space")
+    p.page.keyboard.press("k")
+    saved = p.page.evaluate("() => JSON.parse(localStorage.getItem('cnn-iq-practice'))")
+    assert saved["schema"] == 2 and list(saved["marks"].values()) == ["known"], saved
+    assert not p.errors, p.errors

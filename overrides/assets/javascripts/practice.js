@@ -6,22 +6,57 @@
   var root = document.getElementById("practice-app");
   var cards = window.PRACTICE_CARDS || [];
   if (!root) return;
-  var KEY = "cnn-iq-practice-v1";
+  // Stored progress carries a schema version. A release that changes the shape migrates older data
+  // (MIGRATIONS) instead of wiping it; anything unreadable or foreign is ignored, and the page works.
+  var KEY = "cnn-iq-practice";
+  var SCHEMA = 2;
+  var LEGACY_KEYS = { "cnn-iq-practice-v1": 1 };
+  var MIGRATIONS = {
+    1: function (v1) { return { schema: 2, marks: v1.marks, difficulty: v1.difficulty, tag: v1.tag,
+                                order: v1.order, current: v1.current }; }
+  };
   var LEVELS = ["easy", "medium", "hard"];
   var state = load();
   var deck = [];
   var position = 0;
   var revealed = false;
 
+  function read(key) {
+    try { return JSON.parse(localStorage.getItem(key)); } catch (e) { return null; }
+  }
+  function stored() {
+    var data = read(KEY);
+    if (data && typeof data === "object" && data.schema === SCHEMA) return data;
+    for (var key in LEGACY_KEYS) {
+      var old = read(key), version = LEGACY_KEYS[key];
+      if (!old || typeof old !== "object") continue;
+      while (version < SCHEMA && old) { old = MIGRATIONS[version](old); version += 1; }
+      return old;
+    }
+    return {};
+  }
+  function isText(v) { return typeof v === "string"; }
+  // Keep only well-formed fields: a hand-edited or foreign value falls back to its default.
   function load() {
-    var saved = {};
-    try { saved = JSON.parse(localStorage.getItem(KEY)) || {}; } catch (e) { saved = {}; }
-    return { marks: saved.marks || {}, difficulty: saved.difficulty || "all", tag: saved.tag || "all",
-             order: saved.order || null, current: saved.current || null };
+    var saved = stored(), marks = {};
+    if (saved.marks && typeof saved.marks === "object" && !Array.isArray(saved.marks)) {
+      Object.keys(saved.marks).forEach(function (slug) {
+        if (saved.marks[slug] === "known" || saved.marks[slug] === "review") marks[slug] = saved.marks[slug];
+      });
+    }
+    var levels = ["all"].concat(LEVELS);
+    return { schema: SCHEMA, marks: marks,
+             difficulty: levels.indexOf(saved.difficulty) >= 0 ? saved.difficulty : "all",
+             tag: cards.some(function (c) { return c.tags.indexOf(saved.tag) >= 0; }) ? saved.tag : "all",
+             order: Array.isArray(saved.order) && saved.order.every(isText) ? saved.order : null,
+             current: isText(saved.current) ? saved.current : null };
   }
   function save() {
     state.current = deck.length ? deck[position].slug : null;
-    localStorage.setItem(KEY, JSON.stringify(state));
+    try {
+      localStorage.setItem(KEY, JSON.stringify(state));
+      Object.keys(LEGACY_KEYS).forEach(function (key) { localStorage.removeItem(key); });
+    } catch (e) { /* storage full or disabled: progress lasts for this visit only */ }
   }
   function el(tag, attrs, children) {
     var node = document.createElement(tag);
