@@ -1,5 +1,10 @@
 """Shared fixtures: the project's paths, one strict build of the real site, a throwaway copy of the
-project for broken-input fixtures, and headless Chromium (Debian's package) driven by Playwright."""
+project for broken-input fixtures, and headless Chromium (Debian's package) driven by Playwright.
+
+Every build happens in a temporary folder, on a snapshot of the project: the checkout's own site/ and
+.cache/ are never written, so a `make serve` or `make build` running beside the tests cannot clobber
+the tests' site, nor the tests theirs. The checkout's conversion cache, when there is one, is copied in
+to keep the session build quick; broken-input copies take the session build's warm cache."""
 from __future__ import annotations
 
 import os
@@ -19,7 +24,22 @@ MKDOCS = [sys.executable, "-m", "mkdocs"]
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 WRITTEN = catalogue.written(catalogue.load())   # the questions that have a page
 PROJECT_FILES = ["mkdocs.yml", "docs", "notebooks", "hooks", "overrides", "catalogue",
-                 "requirements-notebooks.txt", ".cache"]
+                 "requirements-notebooks.txt"]
+CONVERSION_CACHE = Path(".cache") / "notebooks"   # hooks/notebooks.py keeps it beside mkdocs.yml
+
+
+def copy_project(dest: Path, cache_from: Path | None = None) -> Path:
+    """The files a build reads, copied into `dest`, with the conversion cache of `cache_from` (only read)."""
+    dest.mkdir(parents=True)
+    for name in PROJECT_FILES:
+        src = ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
+        elif src.is_file():
+            shutil.copy2(src, dest / name)
+    if cache_from is not None and (cache_from / CONVERSION_CACHE).is_dir():
+        shutil.copytree(cache_from / CONVERSION_CACHE, dest / CONVERSION_CACHE)
+    return dest
 
 
 def mkdocs_build(project: Path, site: Path, **settings: str) -> subprocess.CompletedProcess:
@@ -32,26 +52,24 @@ def mkdocs_build(project: Path, site: Path, **settings: str) -> subprocess.Compl
 
 
 @pytest.fixture(scope="session")
-def site() -> Path:
-    """`mkdocs build --strict` of the real project into site/, as `make build` does."""
-    out = ROOT / "site"
-    res = mkdocs_build(ROOT, out)
+def project(tmp_path_factory) -> Path:
+    """A snapshot of the project in a temporary folder: the session's builds run there."""
+    return copy_project(tmp_path_factory.mktemp("session") / "project", cache_from=ROOT)
+
+
+@pytest.fixture(scope="session")
+def site(project) -> Path:
+    """`mkdocs build --strict` of the real project, as `make build` does, into a temporary site/."""
+    out = project.parent / "site"
+    res = mkdocs_build(project, out)
     assert res.returncode == 0, f"strict build failed:\n{res.stdout}\n{res.stderr}"
     return out
 
 
 @pytest.fixture
-def project_copy(tmp_path) -> Path:
-    """A copy of the project to break; the conversion cache comes along so builds stay quick."""
-    dest = tmp_path / "project"
-    dest.mkdir()
-    for name in PROJECT_FILES:
-        src = ROOT / name
-        if src.is_dir():
-            shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
-        elif src.is_file():
-            shutil.copy2(src, dest / name)
-    return dest
+def project_copy(site, project, tmp_path) -> Path:
+    """A copy of the project to break, with the session build's conversion cache so builds stay quick."""
+    return copy_project(tmp_path / "project", cache_from=project)
 
 
 @pytest.fixture(scope="session")
@@ -75,8 +93,12 @@ class OfflinePage:
         self.context = browser.new_context(color_scheme=color_scheme, viewport={"width": 1280, "height": 900})
         self.external: list[str] = []
         self.errors: list[str] = []
+        self.inflight: set = set()
         self.context.route("**/*", self._route)
         self.page = self.context.new_page()
+        self.page.on("request", lambda r: self.inflight.add(r))
+        self.page.on("requestfinished", lambda r: self.inflight.discard(r))
+        self.page.on("requestfailed", lambda r: self.inflight.discard(r))
         self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
 
@@ -88,6 +110,17 @@ class OfflinePage:
             self.external.append(url)
             route.abort()
 
+    def wait_for_network_idle(self, quiet_ms: int = 500, timeout_ms: int = 30_000) -> None:
+        """Until no request has been in flight for `quiet_ms` (Playwright's "networkidle" counts only
+        from the page's load, and says nothing about what it waited on when it times out)."""
+        quiet = waited = 0
+        while quiet < quiet_ms:
+            assert waited < timeout_ms, f"requests still in flight after {timeout_ms} ms: " \
+                                        f"{sorted(r.url for r in self.inflight)[:5]}"
+            self.page.wait_for_timeout(100)
+            waited += 100
+            quiet = quiet + 100 if not self.inflight else 0
+
     def close(self):
         self.context.close()
 
@@ -98,7 +131,11 @@ def search_results(page, query: str) -> list[str]:
     box.click()
     box.fill("")
     box.press("End")  # Material reads the query on keyup; fill() alone types no key
-    page.wait_for_function("() => !document.querySelector('.md-search-result__item')", timeout=5000)
+    # Wait for the cleared state (no result, no "... matching ..." line): the previous query's "No matching
+    # documents" must not satisfy the wait for this query's results.
+    page.wait_for_function("() => !document.querySelector('.md-search-result__item') && "
+                           "!/matching/.test(document.querySelector('.md-search-result__meta').textContent)",
+                           timeout=5000)
     box.fill(query)
     box.press("End")
     page.wait_for_function("() => document.querySelector('.md-search-result__item') || /No matching/"
@@ -120,6 +157,56 @@ def open_page(offline_page, site: Path, name: str, scheme: str = "light") -> Off
     p.page.goto((site / name).as_uri())
     p.page.wait_for_load_state("load")
     return p
+
+
+# Text nodes outside rendered math, code and scripts that still look like TeX: math KaTeX missed.
+RAW_MATH = """() => {
+  const found = [];
+  const walker = document.createTreeWalker(document.querySelector("article") || document.body,
+                                           NodeFilter.SHOW_TEXT);
+  const skip = (n) => n.parentElement.closest(".katex, pre, code, script, style, .highlight, .jp-OutputArea");
+  while (walker.nextNode()) {
+    const n = walker.currentNode;
+    if (skip(n)) continue;
+    if (/\\\\\\(|\\\\\\[|\\$\\$|\\$[^$\\s][^$]*\\$|\\\\(frac|sum|mathbb|times|cdot)\\b/.test(n.textContent))
+      found.push(n.textContent.trim().slice(0, 80));
+  }
+  return found;
+}"""
+
+BROKEN_IMAGES = """async () => {
+  const imgs = [...document.images];
+  imgs.forEach((img) => { img.loading = "eager"; });
+  await Promise.all(imgs.map((img) => img.decode().catch(() => null)));
+  return imgs.filter((img) => !img.complete || img.naturalWidth === 0).map((img) => img.src);
+}"""
+
+
+READING_TIME_MS = 60_000   # page time run after load: timers, polls and late scripts all get their turn
+
+
+def open_and_settle(offline_page, site: Path, name: str):
+    """Open a page from file:// with its clock under control, load every image, run a minute of page
+    time, then wait until the network is idle: a request fired late is recorded before any assert."""
+    p = offline_page()
+    p.page.clock.install()
+    p.page.goto((site / name).as_uri())
+    p.page.wait_for_load_state("load")
+    broken = p.page.evaluate(BROKEN_IMAGES)
+    p.page.clock.run_for(READING_TIME_MS)
+    p.page.clock.resume()
+    p.wait_for_network_idle()
+    return p, broken
+
+
+def assert_works_offline(p, broken: list[str], name: str) -> None:
+    assert not p.external, f"{name} requested the network: {p.external}"
+    assert not p.errors, f"{name} logged console errors: {p.errors}"
+    assert not broken, f"{name} has broken images: {broken}"
+    assert not p.page.evaluate(RAW_MATH), f"{name} shows unrendered math"
+    assert p.page.locator(".arithmatex").count() == p.page.locator(".arithmatex .katex").count()
+    ids = p.page.evaluate("() => [...document.querySelectorAll('[id]')].map((e) => e.id)")
+    assert len(ids) == len(set(ids)), f"{name} repeats an id: {sorted(i for i in ids if ids.count(i) > 1)[:5]}"
 
 
 @pytest.fixture

@@ -8,8 +8,11 @@ import json
 import re
 import subprocess
 import sys
+from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
+from bs4 import BeautifulSoup
 from conftest import ROOT, mkdocs_build
 
 REFERENCE = "questions/easy/15-output-size"      # a page the broken fixtures start from
@@ -24,21 +27,63 @@ def test_strict_build_produces_every_written_page(site):
     assert (site / "index.html").is_file() and (site / "topics.html").is_file()
 
 
+# No intro or outro: LinkChecker writes those as '#' comment lines, and filtering them out by that '#'
+# also dropped every row whose URL is a same-page anchor ('#no-such-anchor'), most of the links checked.
+LINKCHECKER_CONFIG = """[filtering]
+ignore=
+  ^https?:
+  ^mailto:
+[AnchorCheck]
+[csv]
+parts=urlname,parentname,result,warningstring,valid
+"""
+# LinkChecker drops root privileges to 'nobody', who may not read a CI checkout: keep them.
+LINKCHECKER = ("import sys, linkcheck.command.linkchecker as lc; lc.drop_privileges = lambda: None; "
+               "sys.argv = ['linkchecker'] + sys.argv[1:]; lc.linkchecker()")
+
+
+def linkchecker(start: Path, scratch: Path, *options: str) -> list[dict]:
+    """LinkChecker (a maintained checker) from `start` over file://: one row per link it checked."""
+    config = scratch / "linkcheckerrc"
+    config.write_text(LINKCHECKER_CONFIG)
+    res = subprocess.run([sys.executable, "-c", LINKCHECKER, "-f", str(config), "--no-status", "--verbose",
+                          "-o", "csv", *options, str(start)], capture_output=True, text=True, timeout=1200)
+    rows = list(csv.DictReader(io.StringIO(res.stdout), delimiter=";"))
+    assert rows, f"LinkChecker checked nothing:\n{res.stdout[-2000:]}\n{res.stderr[-2000:]}"
+    return rows
+
+
+def broken_links(rows: list[dict]) -> list[str]:
+    return [f"{r['parentname']} -> {r['urlname']}: {r['result']} {r['warningstring']}" for r in rows
+            if r["valid"] != "True" or "Anchor" in r["warningstring"]]
+
+
 def test_every_internal_link_and_anchor_resolves(site, tmp_path):
-    """LinkChecker (a maintained checker) walks site/ from index.html over file://."""
-    config = tmp_path / "linkcheckerrc"
-    config.write_text("[filtering]\nignore=\n  ^https?:\n  ^mailto:\n[AnchorCheck]\n")
-    # LinkChecker drops root privileges to 'nobody', who may not read a CI checkout: keep them.
-    run = ("import sys, linkcheck.command.linkchecker as lc; lc.drop_privileges = lambda: None; "
-           "sys.argv = ['linkchecker'] + sys.argv[1:]; lc.linkchecker()")
-    res = subprocess.run([sys.executable, "-c", run, "-f", str(config), "--no-status", "--verbose", "-o", "csv",
-                          str(site / "index.html")], capture_output=True, text=True, timeout=600)
-    rows = list(csv.DictReader(io.StringIO("\n".join(
-        line for line in res.stdout.splitlines() if line and not line.startswith("#"))), delimiter=";"))
-    assert len(rows) > 50, f"LinkChecker checked too little:\n{res.stdout[-2000:]}\n{res.stderr[-2000:]}"
-    broken = [f"{r['parentname']} -> {r['urlname']}: {r['result']} {r['warningstring']}" for r in rows
-              if r["valid"] != "True" or "Anchor" in r["warningstring"]]
+    """Catches a broken link or anchor anywhere, a same-page anchor in a notebook Markdown cell included."""
+    rows = linkchecker(site / "index.html", tmp_path)
+    assert len(rows) > 50, f"LinkChecker checked too little: {len(rows)} links"
+    assert sum(r["urlname"].startswith("#") for r in rows) > 20, "same-page anchors are checked too"
+    broken = broken_links(rows)
     assert not broken, "\n".join(broken)
+
+
+def missing_same_page_anchors(site: Path) -> list[str]:
+    """Every `href="#x"` in every built page whose page has no element with id (or name) x."""
+    missing = []
+    for page in sorted(site.rglob("*.html")):
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        targets = {e["id"] for e in soup.select("[id]")} | {e["name"] for e in soup.select("a[name]")}
+        for a in soup.select('a[href^="#"]'):
+            anchor = unquote(a["href"][1:])
+            if anchor and anchor not in targets:
+                missing.append(f"{page.relative_to(site)}: {a['href']} ({a.get_text(strip=True)[:40]!r})")
+    return missing
+
+
+def test_every_same_page_anchor_has_its_target(site):
+    """The same promise without LinkChecker, over every built page: quick, and blind to no filter."""
+    missing = missing_same_page_anchors(site)
+    assert not missing, "same-page links to no anchor:\n" + "\n".join(missing)
 
 
 def test_a_related_question_not_yet_written_is_plain_text(project_copy, tmp_path):

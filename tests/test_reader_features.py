@@ -3,16 +3,19 @@ checked in Chromium from file:// with the network off."""
 from __future__ import annotations
 
 import io
+import json
 import re
 import zipfile
 
 import pytest
 import stamps
 import yaml
-from conftest import ROOT, WRITTEN, mkdocs_build, open_page, search_results
+from bs4 import BeautifulSoup
+from conftest import ROOT, WRITTEN, assert_works_offline, mkdocs_build, open_and_settle, open_page, search_results
 from PIL import Image
 
 BUNDLE = "downloads/cnn-interview-questions-offline.zip"
+TOP_FOLDER = "cnn-interview-questions"
 
 
 def test_practice_mode_reveals_grades_filters_and_remembers(site, offline_page):
@@ -25,7 +28,6 @@ def test_practice_mode_reveals_grades_filters_and_remembers(site, offline_page):
     page.keyboard.press("Space")
     answer = page.locator(".practice__answer")
     assert answer.count() == 1 and len(answer.inner_text()) > 100, "Space reveals the short answer"
-    assert answer.locator(".arithmatex").count() == answer.locator(".arithmatex .katex").count()
     page.keyboard.press("k")
     assert card.get_attribute("data-slug") != first, "grading moves on to the next card"
     page.get_by_role("button", name="Show answer (Space)").click()
@@ -45,19 +47,163 @@ def test_practice_mode_reveals_grades_filters_and_remembers(site, offline_page):
     page.select_option("#practice-tag", tag)
     both = sum(q.difficulty == "easy" and tag in q.tags for q in WRITTEN)
     assert page.locator(".practice__progress").inner_text().startswith(f"{both} cards")
-    page.get_by_role("button", name="Shuffle").click()
-    assert page.locator(".practice__progress").inner_text().startswith(f"{both} cards")
 
     href = page.locator(".practice__card a", has_text="Open the full page").get_attribute("href")
     assert (site / href).is_file()
     assert not p.external and not p.errors
 
 
-def test_practice_cards_come_from_the_pages_short_answers(site):
-    data = (site / "assets" / "practice-data.js").read_text()
-    assert data.count('"slug":') == len(WRITTEN)
-    for q in WRITTEN:
-        assert f'"slug": "{q.slug}"' in data and q.text.replace('"', '\\"') in data
+def practice_cards(site) -> list[dict]:
+    data = (site / "assets" / "practice-data.js").read_text(encoding="utf-8")
+    return json.loads(data.removeprefix("window.PRACTICE_CARDS = ").strip().removesuffix(";"))
+
+
+def words(html: str, drop: str = "") -> str:
+    """The text of an HTML fragment as a browser's textContent has it, without the elements matching
+    `drop`, whitespace collapsed."""
+    soup = BeautifulSoup(html, "html.parser")
+    for el in soup.select(drop) if drop else []:
+        el.decompose()
+    return " ".join(soup.get_text().split())
+
+
+def same_text(a: str, b: str) -> bool:
+    """Equal but for whitespace (the page and the cheat sheet lay out the same Markdown differently)."""
+    return "".join(a.split()) == "".join(b.split())
+
+
+def short_answer_html(site, q) -> str:
+    """The built page's own short answer: what follows its 'Short answer' heading up to the next one."""
+    soup = BeautifulSoup((site / q.html).read_text(encoding="utf-8"), "html.parser")
+    heading = soup.select_one("h2#short-answer")
+    assert heading, f"{q.html} has no 'Short answer' section"
+    parts = []
+    for el in heading.find_next_siblings():
+        if el.name == "h2":
+            break
+        parts.append(str(el))
+    return "".join(parts)
+
+
+def practice_answer_mismatches(site) -> list[str]:
+    """Each practice card's answer against its page's short answer (not against the cheat sheet it is
+    read from): an answer attached to the wrong card, or none, is listed."""
+    by_slug = {q.slug: q for q in WRITTEN}
+    cards = practice_cards(site)
+    wrong = [] if [c["slug"] for c in cards] == [q.slug for q in WRITTEN] else \
+        [f"cards {[c['slug'] for c in cards]}, want the written questions {[q.slug for q in WRITTEN]}"]
+    for card in cards:
+        q = by_slug.get(card["slug"])
+        if q is None:
+            continue
+        if card["question"] != q.text:
+            wrong.append(f"{card['slug']}: question {card['question']!r}, want {q.text!r}")
+        want = words(short_answer_html(site, q))
+        if not same_text(words(card["answer"]), want):
+            wrong.append(f"{card['slug']}: answer {words(card['answer'])[:70]!r}..., its page says {want[:70]!r}...")
+    return wrong
+
+
+def test_each_practice_card_answers_with_its_pages_short_answer(site):
+    wrong = practice_answer_mismatches(site)
+    assert not wrong, "\n".join(wrong)
+
+
+# The deck as a reader walks it with Next: each card's slug, question, answer text (math left out) and
+# how much math the revealed answer has and how much of it KaTeX rendered.
+WALK = """() => {
+  const cards = [];
+  const n = parseInt(document.querySelector(".practice__progress").textContent, 10);
+  for (let i = 0; i < n; i++) {
+    document.querySelector(".practice__reveal").click();
+    const answer = document.querySelector(".practice__answer");
+    const text = answer.cloneNode(true);
+    text.querySelectorAll(".arithmatex").forEach((m) => m.remove());
+    cards.push({slug: document.querySelector(".practice__card").dataset.slug,
+                question: document.querySelector(".practice__question").textContent,
+                answer: text.textContent.replace(/\\s+/g, " ").trim(),
+                math: answer.querySelectorAll(".arithmatex").length,
+                rendered: answer.querySelectorAll(".arithmatex .katex").length});
+    [...document.querySelectorAll(".practice__nav button")].find((b) => b.textContent === "Next").click();
+  }
+  return cards;
+}"""
+
+
+def walk_the_deck(site, offline_page) -> list[dict]:
+    p = open_page(offline_page, site, "practice.html")
+    cards = p.page.evaluate(WALK)
+    assert not p.external and not p.errors, (p.external, p.errors)
+    return cards
+
+
+def revealed_answer_problems(site, cards: list[dict]) -> list[str]:
+    by_slug = {q.slug: q for q in WRITTEN}
+    problems = [f"{c['slug']}: the card shows {c['answer'][:60]!r}..., its page's short answer differs"
+                for c in cards if not same_text(c["answer"], words(short_answer_html(site, by_slug[c["slug"]]),
+                                                                  ".arithmatex"))]
+    problems += [f"{c['slug']}: {c['rendered']} of {c['math']} formulas rendered" for c in cards
+                 if c["rendered"] != c["math"]]
+    if not sum(c["math"] for c in cards):
+        problems.append("no revealed answer has math, so its rendering went unchecked")
+    return problems
+
+
+def test_practice_shows_each_cards_own_answer_with_its_math_rendered(site, offline_page):
+    """In the browser, every card of the deck: the revealed answer is its page's, and KaTeX rendered it."""
+    cards = walk_the_deck(site, offline_page)
+    assert [c["slug"] for c in cards] == [q.slug for q in WRITTEN]
+    problems = revealed_answer_problems(site, cards)
+    assert not problems, "\n".join(problems)
+
+
+def deck_order(page, key: str = "ArrowRight") -> list[str]:
+    """The slugs met stepping through the whole deck once with `key` (or a button's name)."""
+    n = int(page.locator(".practice__progress").inner_text().split()[0])
+    order = []
+    for _ in range(n):
+        order.append(page.locator(".practice__card").get_attribute("data-slug"))
+        if key.startswith("Arrow"):
+            page.keyboard.press(key)
+        else:
+            page.get_by_role("button", name=key, exact=True).click()
+    return order
+
+
+def shuffle_and_navigation_problems(site, offline_page) -> list[str]:
+    p = open_page(offline_page, site, "practice.html")
+    page, problems = p.page, []
+    catalogue_order = [q.slug for q in WRITTEN]
+    if deck_order(page) != catalogue_order:
+        problems.append("ArrowRight does not step through the deck in catalogue order and back to the start")
+    if deck_order(page, "ArrowLeft") != catalogue_order[:1] + catalogue_order[:0:-1]:
+        problems.append("ArrowLeft does not step backwards, wrapping from the first card to the last")
+    if deck_order(page, "Previous") != catalogue_order[:1] + catalogue_order[:0:-1]:
+        problems.append("Previous does not step backwards")
+    page.get_by_role("button", name="Shuffle").click()
+    shuffled = deck_order(page, "Next")
+    if sorted(shuffled) != sorted(catalogue_order):
+        problems.append(f"Shuffle lost or repeated cards: {shuffled}")
+    elif shuffled == catalogue_order:   # a shuffle of 20+ cards that leaves every card in place: 1 in 20!
+        problems.append("Shuffle left the deck in catalogue order")
+    page.reload()
+    if deck_order(page, "Next") != shuffled:
+        problems.append("the shuffled order does not survive a reload")
+    page.keyboard.press("Space")
+    page.keyboard.press("k")
+    page.get_by_role("button", name="Reset progress").click()
+    progress = page.locator(".practice__progress")
+    if (progress.get_attribute("data-known"), progress.get_attribute("data-review")) != ("0", "0"):
+        problems.append("Reset progress keeps the marks")
+    if deck_order(page, "Next") != catalogue_order:
+        problems.append("Reset progress keeps the shuffled order")
+    problems += [f"network: {u}" for u in p.external] + [f"console: {e}" for e in p.errors]
+    return problems
+
+
+def test_practice_shuffle_arrows_previous_next_and_reset_work(site, offline_page):
+    problems = shuffle_and_navigation_problems(site, offline_page)
+    assert not problems, "\n".join(problems)
 
 
 def test_cheat_sheet_lists_every_written_question_and_prints_cleanly(site, offline_page):
@@ -91,11 +237,15 @@ def test_verified_badge_matches_the_notebook_stamp(q, site):
     html = (site / q.html).read_text()
     nb = stamps.load(ROOT / q.notebook)
     stamp = stamps.read_stamp(nb)
-    badge = re.search(r'<p class="verified-badge" data-asserts="(\d+)" data-runtime="([\d.]+)">(.*?)</p>', html, re.S)
+    badge = re.search(r'<p class="verified-badge" data-tied="(\d+)" data-seeds="([\d ]+)" data-runtime="([\d.]+)">'
+                      r'(.*?)</p>', html, re.S)
     assert badge, "every question page has a badge under its title"
-    assert int(badge.group(1)) == stamps.count_asserts(nb)
-    assert float(badge.group(2)) == stamp["runtime_s"]
-    assert f"PyTorch {stamp['torch']}" in badge.group(3) and f"Python {stamp['python']}" in badge.group(3)
+    assert badge.group(2).split() == [str(s) for s in stamp["seeds_passed"]]
+    assert float(badge.group(3)) == stamp["runtime_s"]
+    text = badge.group(4)
+    assert f"PyTorch {stamp['torch']}" in text and f"Python {stamp['python']}" in text
+    assert ("pass on seeds 0 and 1" in text) == (stamp["seeds_passed"] == [0, 1])
+    assert "assertions" not in text, "a raw assert count says nothing a reader can use"
 
 
 def test_home_page_links_the_offline_bundle_and_the_topic_map(site, offline_page):
@@ -106,16 +256,42 @@ def test_home_page_links_the_offline_bundle_and_the_topic_map(site, offline_page
     assert table.locator("tbody tr").count() == len(tags)
 
 
-def test_offline_bundle_unzips_to_a_site_that_works_offline(site, tmp_path, offline_page):
+def bundle_differences(site) -> list[str]:
+    """The zip against site/ itself: the same files (figures, scripts and the search index included), each
+    with the same bytes, but the home page, which leaves out the paragraph linking the zip."""
     with zipfile.ZipFile(site / BUNDLE) as bundle:
         assert bundle.testzip() is None
+        names = [n for n in bundle.namelist() if not n.endswith("/")]
+        outside = [n for n in names if not n.startswith(f"{TOP_FOLDER}/")]
+        zipped = {n.removeprefix(f"{TOP_FOLDER}/"): bundle.read(n) for n in names}
+    built = {path.relative_to(site).as_posix() for path in site.rglob("*") if path.is_file()} - {BUNDLE}
+    problems = [f"outside the {TOP_FOLDER}/ folder: {n}" for n in outside]
+    problems += [f"missing from the zip: {n}" for n in sorted(built - set(zipped))]
+    problems += [f"in the zip but not in site/: {n}" for n in sorted(set(zipped) - built)]
+    problems += [f"differs from site/: {n}" for n in sorted(built & set(zipped) - {"index.html"})
+                 if zipped[n] != (site / n).read_bytes()]
+    home = zipped.get("index.html", b"").decode("utf-8")
+    if BUNDLE in home or home == (site / "index.html").read_text(encoding="utf-8"):
+        problems.append("the zip's home page should leave out the paragraph that links the zip")
+    return problems
+
+
+def test_offline_bundle_holds_exactly_the_built_site(site):
+    problems = bundle_differences(site)
+    assert not problems, "\n".join(problems[:30])
+
+
+def test_offline_bundle_unzips_to_a_site_that_works_offline(site, tmp_path, offline_page):
+    with zipfile.ZipFile(site / BUNDLE) as bundle:
         bundle.extractall(tmp_path)
-    root = tmp_path / "cnn-interview-questions"
-    assert BUNDLE not in (root / "index.html").read_text(), "the bundle does not link to itself"
-    for name in ["index.html", "practice.html", WRITTEN[0].html]:
-        p = open_page(offline_page, root, name)
+    root = tmp_path / TOP_FOLDER
+    first_of_each = {}
+    for q in WRITTEN:
+        first_of_each.setdefault(q.difficulty, q.html)
+    for name in ["index.html", "practice.html", "cheat-sheet.html", *first_of_each.values()]:
+        p, broken = open_and_settle(offline_page, root, name)
+        assert_works_offline(p, broken, f"{TOP_FOLDER}/{name}")
         assert p.page.locator("article").count() == 1
-        assert not p.external and not p.errors, (name, p.external, p.errors)
     p = open_page(offline_page, root, "index.html")
     assert search_results(p.page, WRITTEN[0].text.split()[-1].strip("?")), "search works in the bundle"
 
@@ -137,9 +313,9 @@ def test_notebook_figures_stay_readable_in_both_schemes(site, offline_page):
         assert (page_bg == "rgb(255, 255, 255)") == (scheme == "light")
 
 
-def test_hosted_build_links_colab_and_keeps_file_reading_working(site, tmp_path, offline_page):
+def test_hosted_build_links_colab_and_keeps_file_reading_working(site, project, tmp_path, offline_page):
     out = tmp_path / "hosted"
-    res = mkdocs_build(ROOT, out, SITE_URL="https://example.org/cnn-interview-questions/",
+    res = mkdocs_build(project, out, SITE_URL="https://example.org/cnn-interview-questions/",
                        GITHUB_REPOSITORY="example/cnn-interview-questions", GITHUB_REF_NAME="main")
     assert res.returncode == 0, res.stderr[-3000:]
     q = WRITTEN[0]
