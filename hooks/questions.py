@@ -268,10 +268,12 @@ def short_answer(q: catalogue.Question, docs_dir: str) -> str:
     return m.group(1).strip() if m else ""
 
 
-def tied_short_answer(q: catalogue.Question, docs_dir: str) -> str:
-    """The short answer with its tied numbers filled in from the question's own notebook."""
+def tied_short_answer(q: catalogue.Question, docs_dir: str, page) -> str:
+    """The short answer with its tied numbers filled in from the question's own notebook; they link to
+    the cell on the question's page."""
+    href = posixpath.splitext(page_link(page, q))[0] + ".html"
     try:
-        return tied_numbers.resolve(short_answer(q, docs_dir), tied_numbers.load_values(q))[0]
+        return tied_numbers.resolve(short_answer(q, docs_dir), tied_numbers.load_values(q), href)[0]
     except tied_numbers.TiedNumberError as e:
         raise PluginError(f"docs/{q.page}: {e}") from e
 
@@ -289,7 +291,7 @@ def cheat_sheet(page) -> str:
             parts.append(f'<div class="cheat-card" markdown data-slug="{q.slug}" data-difficulty="{difficulty}" '
                          f'data-n="{q.n}" data-tags="{"|".join(q.tags)}">\n\n'
                          f'### {q.n}. [{q.text}]({page_link(page, q)}) {{ #{q.slug} }}\n\n'
-                         f"{tied_short_answer(q, docs_dir)}\n\n</div>\n")
+                         f"{tied_short_answer(q, docs_dir, page)}\n\n</div>\n")
     return "\n".join(parts)
 
 

@@ -87,14 +87,15 @@ def format_value(value, spec: str | None, name: str) -> str:
                           "record a number, a string or a list")
 
 
-def tied_element(name: str, text: str, cell: int) -> str:
+def tied_element(name: str, text: str, cell: int, page_href: str = "") -> str:
     where = f"notebook cell [{cell}]" if cell else "the notebook"
-    return (f'<a class="tied" href="#nb-cell-{cell}" data-value="{name}" '
-            f'title="Computed in {where} below: record(&quot;{name}&quot;)">{html.escape(text)}</a>')
+    return (f'<a class="tied" href="{page_href}#nb-cell-{cell}" data-value="{name}" '
+            f'title="Computed in {where} of its page: record(&quot;{name}&quot;)">{html.escape(text)}</a>')
 
 
-def resolve(markdown: str, values: dict[str, Recorded]) -> tuple[str, int]:
-    """Replace every reference in `markdown`; return the new text and how many tied numbers it holds."""
+def resolve(markdown: str, values: dict[str, Recorded], page_href: str = "") -> tuple[str, int]:
+    """Replace every reference in `markdown`; return the new text and how many tied numbers it holds.
+    `page_href` is the question page's URL when the text is shown elsewhere (the cheat sheet)."""
     count = 0
 
     def one(m: re.Match, in_math: bool) -> str:
@@ -117,7 +118,7 @@ def resolve(markdown: str, values: dict[str, Recorded]) -> tuple[str, int]:
                                   "and run `make notebooks`")
         text = format_value(values[name].value, spec, name)
         count += 1
-        return text if in_math else tied_element(name, text, values[name].cell)
+        return text if in_math else tied_element(name, text, values[name].cell, page_href)
 
     out, last = [], 0
     for region in PROTECTED.finditer(markdown):

@@ -87,7 +87,8 @@ def test_an_oversized_output_fails_the_build_naming_notebook_and_cell(project_co
 
 
 def latin1(path):
-    path.write_bytes(path.read_text().replace("## Short answer", "## Short answer\n\nCafé", 1).encode("latin-1"))
+    text = path.read_text().replace("## Short answer", "## Short answer\n\nCafé", 1)
+    path.write_bytes(text.encode("latin-1", errors="replace"))   # é becomes one byte that is not UTF-8
 
 
 @pytest.mark.parametrize("target, breakage, message", [
