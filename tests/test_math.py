@@ -11,10 +11,10 @@ import math_render
 import notebook_convert
 import pytest
 from bs4 import BeautifulSoup
-from conftest import WRITTEN, mkdocs_build, open_page
+from conftest import ROOT, WRITTEN, mkdocs_build, open_page
 
 KATEX_CSS = "assets/vendor/katex/katex.min.css"
-PAGE = "questions/easy/15-output-size"      # math in its page and in its notebook's Markdown cells
+PAGE = "questions/easy/15-output-size"      # math in its page's short answer and worked answer
 MATH_SCRIPT = re.compile(r"katex|auto-render|assets/javascripts/math\.js", flags=re.I)
 
 
@@ -69,8 +69,14 @@ def test_page_and_notebook_math_are_both_typeset(site):
                         re.search(r"\$[^$\s][^$]*\$", text):
                     untypeset.append(f"{q.html} (notebook): {text.strip()[:60]!r}")
     assert not untypeset, "\n".join(untypeset[:10])
+    with_notebook_math = [q for q in WRITTEN if re.search(r"\$[^$\s][^$]*\$", "".join(
+        "".join(c["source"]) for c in json.loads((ROOT / q.notebook).read_text(encoding="utf-8"))["cells"]
+        if c["cell_type"] == "markdown"))]
+    assert with_notebook_math, "no notebook has math in its Markdown cells to check"
+    for q in with_notebook_math:
+        soup = BeautifulSoup((site / q.html).read_text(encoding="utf-8"), "html.parser")
+        assert soup.select(".notebook-embed .jp-MarkdownOutput .arithmatex .katex"), f"{q.html}: notebook math"
     soup = BeautifulSoup((site / f"{PAGE}.html").read_text(encoding="utf-8"), "html.parser")
-    assert soup.select(".notebook-embed .jp-MarkdownOutput .arithmatex .katex"), "notebook Markdown math typeset"
     assert soup.select("#short-answer ~ p .arithmatex .katex"), "page Markdown math typeset"
 
 
