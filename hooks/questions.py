@@ -52,7 +52,7 @@ def on_config(config):
     _written.clear()
     _written.update(catalogue.by_page(catalogue.written(_questions, config.docs_dir)))
     nav = [{"Home": "index.md"}, {"Topics": "topics.md"}, {"Practice": "practice.md"},
-           {"Cheat sheet": CHEAT_SHEET}]
+           {"Cheat sheet": CHEAT_SHEET}, {"Glossary": "glossary.md"}]
     for difficulty in catalogue.DIFFICULTIES:
         pages = [{q.text: q.page} for q in _questions if q.difficulty == difficulty and q.page in _written]
         if pages:

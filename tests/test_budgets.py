@@ -6,17 +6,24 @@ from __future__ import annotations
 import statistics
 
 import stamps
-from bench import page_weight
+from bench import page_weight, served_weight
 from conftest import ROOT, WRITTEN
 
 KB = 1024
 
 
 def test_question_page_weight_with_its_figures(site):
-    weights = {q.stem: page_weight(site, site / q.html) for q in WRITTEN}
-    heavy = {s: f"{w / KB:.0f} KB" for s, w in weights.items() if w > 250 * KB}
-    assert not heavy, f"pages over 250 KB: {heavy}"
-    assert statistics.median(weights.values()) <= 100 * KB
+    """What a reader downloads for a question page: its HTML as a static host serves it (gzip) plus its
+    figures. Formulas arrive typeset in the HTML (KaTeX's markup, which compresses about 6:1) and no page
+    loads a math script: before build-time math every page also fetched 78 KB (gzip) of KaTeX JavaScript,
+    which this measure never counted. The file as stored (offline copy) has a looser ceiling of its own."""
+    served = {q.stem: served_weight(site, site / q.html) for q in WRITTEN}
+    heavy = {s: f"{w / KB:.0f} KB" for s, w in served.items() if w > 150 * KB}
+    assert not heavy, f"pages over 150 KB as served: {heavy}"
+    assert statistics.median(served.values()) <= 60 * KB, f"median {statistics.median(served.values()) / KB:.0f} KB"
+    stored = {q.stem: page_weight(site, site / q.html) for q in WRITTEN}
+    big = {s: f"{w / KB:.0f} KB" for s, w in stored.items() if w > 400 * KB}
+    assert not big, f"pages over 400 KB as stored: {big}"
 
 
 def test_search_index_size(site):
