@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bs4 import BeautifulSoup, NavigableString
+from bs4.dammit import EntitySubstitution
+from bs4.formatter import HTMLFormatter
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
@@ -32,6 +34,16 @@ GLOSSARY_PAGE = "glossary.md"
 PLACEHOLDER = "<!-- glossary table -->"
 LINE = re.compile(r"^\*\[(?P<term>[^\]]+)\]: (?P<expansion>\S.*?) — (?P<definition>\S.*)$")
 SKIP_PARENTS = {"code", "pre", "a", "abbr", "script", "style"}
+
+
+class _AsWritten(HTMLFormatter):
+    """BeautifulSoup's default output, minus its sorting of every tag's attributes."""
+
+    def attributes(self, tag):
+        return tag.attrs.items()
+
+
+AS_WRITTEN = _AsWritten(entity_substitution=EntitySubstitution.substitute_xml)
 
 
 @dataclass(frozen=True)
@@ -157,7 +169,7 @@ def on_page_content(html_, page, config, files):
         abbreviate_notebook_markdown(soup)
     if page.file.src_uri != GLOSSARY_PAGE:   # there the definitions are on the page already
         focus_first_of_each_term(soup)
-    return soup.article.decode_contents()
+    return soup.article.decode_contents(formatter=AS_WRITTEN)
 
 
 def synonyms(docs: list[dict], terms: list[Term]) -> dict[int, list[str]]:

@@ -63,8 +63,9 @@ def apply_breakages(p) -> None:
          "        card['answer'] = answer\n"
          "    return cards\n")
     practice = p / "overrides" / "assets" / "javascripts" / "practice.js"
-    # Practice stops rendering math in revealed answers (a misspelt global).
-    edit(practice, "if (revealed && window.renderMathInElement) {", "if (revealed && window.renderMathInElements) {")
+    # Practice stops rendering math in revealed answers: the deck is read before its math is typeset.
+    edit(p / "hooks" / "math_render.py", "@event_priority(50)  # before hooks/questions.py",
+         "@event_priority(-50)  # before hooks/questions.py")
     # Shuffle does nothing: it shuffles, then keeps the old order.
     edit(practice, "    state.order = order;\n", "    state.order = state.order;\n")
     # A load from another host that no page fires while tested: a sync feature nobody calls yet.
@@ -74,7 +75,7 @@ def apply_breakages(p) -> None:
     # The offline zip leaves out the notebook figures: the bundle written before they are.
     edit(p / "hooks" / "bundle.py", "@event_priority(-200)", "@event_priority(50)")
     # A request to an outside host 3 s after load, on question pages, its URL built at run time.
-    with (p / "overrides" / "assets" / "javascripts" / "math.js").open("a", encoding="utf-8") as js:
+    with (p / "overrides" / "assets" / "javascripts" / "iframe-worker" / "shim.js").open("a", encoding="utf-8") as js:
         js.write('setTimeout(function () { if (document.querySelector(".notebook-embed")) '
                  f'new Image().src = ["https:", "", "{BEACON}", "p.gif"].join("/"); }}, 3000);\n')
 

@@ -173,13 +173,7 @@
         el("a", { href: c.url, text: "Open the full page" })
       ])
     ]);
-    root.appendChild(card);
-    if (revealed && window.renderMathInElement) {
-      root.querySelectorAll(".practice__answer .arithmatex").forEach(function (m) {
-        window.renderMathInElement(m, { throwOnError: false, delimiters: [
-          { left: "\\(", right: "\\)", display: false }, { left: "\\[", right: "\\]", display: true }] });
-      });
-    }
+    root.appendChild(card);   // answers arrive with their math typeset at build time (hooks/math_render.py)
   }
 
   document.addEventListener("keydown", function (e) {
