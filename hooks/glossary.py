@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from bs4 import BeautifulSoup, NavigableString
@@ -52,16 +53,19 @@ class Term:
     expansion: str
     definition: str
 
-    @property
+    @cached_property
+    def plain(self) -> str:
+        """The expansion as prose writes it, without a parenthesized aside: "Kaiming (He) initialization"
+        is written "Kaiming initialization"."""
+        return re.sub(r"\s*\([^)]*\)", "", self.expansion)
+
+    @cached_property
     def acronym(self) -> re.Pattern:
         return re.compile(rf"(?<![\w-]){re.escape(self.term)}s?(?![\w-])")   # CNN and CNNs
 
-    @property
+    @cached_property
     def spelled_out(self) -> re.Pattern:
-        # The expansion as prose writes it, without a parenthesized aside: "Kaiming (He) initialization"
-        # is found as "Kaiming initialization".
-        words = re.sub(r"\s*\([^)]*\)", "", self.expansion)
-        return re.compile(rf"(?<![\w-]){re.escape(words)}(?![\w-])", flags=re.I)
+        return re.compile(rf"(?<![\w-]){re.escape(self.plain)}(?![\w-])", flags=re.I)
 
 
 def load(path: Path = GLOSSARY) -> list[Term]:
@@ -113,8 +117,15 @@ def glossary_table(terms: list[Term], pages: dict[str, str], titles: dict[str, t
 _terms: list[Term] = []
 
 
+_any_term: tuple[dict[str, Term], re.Pattern] = ({}, re.compile("(?!)"))
+
+
 def on_config(config):
+    global _any_term
     _terms[:] = load()
+    by_term = {t.term: t for t in _terms}
+    _any_term = (by_term, re.compile(r"(?<![\w-])(" + "|".join(
+        re.escape(t) for t in sorted(by_term, key=len, reverse=True)) + r")(?![\w-])"))
     return config
 
 
@@ -132,9 +143,7 @@ def on_page_markdown(markdown, page, config, files):
 
 def abbreviate_notebook_markdown(soup: BeautifulSoup) -> None:
     """The <abbr> the page's Markdown gets, in the notebook's Markdown cells too (not in code or math)."""
-    by_term = {t.term: t for t in _terms}
-    pattern = re.compile(r"(?<![\w-])(" + "|".join(re.escape(t) for t in sorted(by_term, key=len, reverse=True))
-                         + r")(?![\w-])")
+    by_term, pattern = _any_term
     for cell in soup.select(".notebook-embed .jp-MarkdownOutput"):
         for text in list(cell.find_all(string=pattern)):
             if text.find_parent(SKIP_PARENTS) or text.find_parent(class_="arithmatex"):
@@ -181,13 +190,12 @@ def synonyms(docs: list[dict], terms: list[Term]) -> dict[int, list[str]]:
     page = " ".join(d["text"] for d in docs)
     extra: dict[int, list[str]] = {}
     for t in terms:
-        plain = re.sub(r"\s*\([^)]*\)", "", t.expansion)
-        if plain == t.term:   # a name that is its own expansion (ImageNet) needs no synonym
+        if t.plain == t.term:   # a name that is its own expansion (ImageNet) needs no synonym
             continue
         if not t.spelled_out.search(page):
             first = next((i for i, d in enumerate(docs) if t.acronym.search(d["text"])), None)
             if first is not None:
-                extra.setdefault(first, []).append(plain)
+                extra.setdefault(first, []).append(t.plain)
         if not t.acronym.search(page):
             for i, d in enumerate(docs):
                 if t.spelled_out.search(d["text"]):

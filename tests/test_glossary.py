@@ -121,8 +121,7 @@ ACRONYM_QUERIES = [q for q in yaml.safe_load((ROOT / "tests" / "search_queries.y
 
 
 def expansion(acronym: str) -> str:
-    term = next(t for t in TERMS if t.term == acronym)
-    return re.sub(r"\s*\([^)]*\)", "", term.expansion)
+    return next(t for t in TERMS if t.term == acronym).plain
 
 
 def test_an_acronym_and_its_expansion_find_the_same_page(search):
