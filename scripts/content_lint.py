@@ -142,6 +142,7 @@ def page_problems(text: str, q: catalogue.Question) -> list[str]:
         if n < MIN_LIST_ITEMS:
             problems.append(f"{where}: ## {title} has {n} list item(s), want at least {MIN_LIST_ITEMS}: "
                             f"add `- ` items, each {what}")
+    problems += spelling_problems(where, "\n".join(t for title, t in parts.items() if title != "References"))
     if not YEAR.search(parts["References"]):
         problems.append(f"{where}: ## References lists no source with a year; add `- Authors (year). *Title*. "
                         "Venue.` for at least one primary source")
@@ -156,6 +157,58 @@ def word_range(where: str, title: str, text: str, bounds: tuple[int, int], what:
     return [f"{where}: {title} has {n} words, want {low}-{high}: {fix} {low}-{high} words of {what}"]
 
 
+# ---- spelling: the site writes American English --------------------------------------------------
+
+_IZE_STEMS = ("normalis|standardis|optimis|initialis|generalis|regularis|summaris|visualis|minimis|maximis|"
+              "recognis|organis|realis|characteris|emphasis|utilis|parameteris|vectoris|randomis|quantis|"
+              "tokenis|serialis|customis|prioritis|specialis|stabilis|penalis|memoris|categoris|localis|"
+              "equalis|digitis|synthesis|sanitis|materialis|discretis|binaris|linearis|whiten?is")
+BRITISH = re.compile(
+    rf"\b(?:(?:{_IZE_STEMS})(?:e|ed|es|er|ers|ing|ation|ations)|analys(?:e|ed|ing)|colou?r(?<=colour)\w*|"
+    r"behaviour\w*|centre[sd]?|favour\w*|neighbour\w*|(?:label|model|travel|cancel|signal)l(?:ed|ing|er|ers)|"
+    r"grey\w*|catalogue[sd]?|licence[sd]?|defence|programmes?|whilst|amongst|learnt|fibres?|metres?|"
+    r"artefacts?|judgement)\b", flags=re.I)
+_AMERICAN = ((r"is(e|ed|es|er|ers|ing)$", r"iz\1"), (r"isations?$", lambda m: m.group(0).replace("s", "z", 1)),
+             (r"analys", "analyz"), (r"our", "or"), (r"centred", "centered"), (r"centre", "center"), (r"grey", "gray"),
+             (r"(label|model|travel|cancel|signal)l", r"\1"), (r"catalogue", "catalog"), (r"licence", "license"),
+             (r"defence", "defense"), (r"programme", "program"), (r"whilst", "while"), (r"amongst", "among"),
+             (r"learnt", "learned"), (r"fibre", "fiber"), (r"metre", "meter"), (r"artefact", "artifact"),
+             (r"judgement", "judgment"))
+NOT_CHECKED = re.compile(r"`[^`\n]*`|\]\([^)]*\)|\$[^$\n]*\$|https?://\S+")   # inline code, link targets, math
+
+
+def american(word: str) -> str:
+    for british, us in _AMERICAN:
+        if re.search(british, word, flags=re.I):
+            us_word = re.sub(british, us, word.lower(), count=1)
+            return us_word.capitalize() if word[0].isupper() else us_word
+    return word
+
+
+def british_words(text: str) -> list[str]:
+    """British spellings in prose; code, math, link targets and references are other people's words."""
+    prose = NOT_CHECKED.sub(" ", NOT_PROSE.sub(" ", text))
+    return sorted({m.group(0) for m in BRITISH.finditer(prose)}, key=str.lower)
+
+
+def spelling_problems(where: str, text: str) -> list[str]:
+    found = british_words(text)
+    return [f"{where}: British spelling {', '.join(found)}: write "
+            f"{', '.join(american(w) for w in found)} (the site is in American English)"] if found else []
+
+
+def notebook_prose(nb: dict) -> str:
+    """Markdown cells and code comments: what a reader of the notebook reads as English."""
+    parts = []
+    for c in nb.get("cells") or []:
+        text = notebook_standard.source(c)
+        if c.get("cell_type") == "markdown":
+            parts.append(text)
+        elif c.get("cell_type") == "code":
+            parts += [line.split("# ", 1)[1] for line in text.splitlines() if "# " in line]
+    return "\n".join(parts)
+
+
 # ---- the notebook ---------------------------------------------------------------------------------
 
 def notebook_problems(nb: dict, q: catalogue.Question) -> list[str]:
@@ -167,6 +220,7 @@ def notebook_problems(nb: dict, q: catalogue.Question) -> list[str]:
     if hinted:
         problems.append(f"{where}: cell(s) {hinted} still hold a `make new` hint ({PLACEHOLDER}); replace each "
                         "with the content it asks for")
+    problems += spelling_problems(where, notebook_prose(nb))
     code = notebook_standard.code_cells(nb)
     asserts = sum(len(ASSERT.findall(notebook_standard.source(c))) for c in code)
     if asserts < MIN_ASSERTS:

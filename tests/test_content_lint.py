@@ -138,6 +138,12 @@ BROKEN = {
         lambda r: (r / QUERIES).write_text("\n".join((r / QUERIES).read_text().splitlines()[:2])),
         f"{QUERIES}: 2 search queries for {Q.difficulty}/{Q.stem}, want at least 3: add lines `- {{query: <a term "
         f"the page explains>, page: {Q.difficulty}/{Q.stem}}}`"),
+    "British spelling on the page": (
+        lambda r: edit_page(r, "## Run it yourself\n\n", "## Run it yourself\n\nThe colour of a normalised map.\n"),
+        f"{PAGE}: British spelling colour, normalised: write color, normalized"),
+    "British spelling in the notebook": (
+        lambda r: edit_notebook(r, lambda nb: nb["cells"][3].update(source="## Try next\n\nA grey canvas.")),
+        f"{NOTEBOOK}: British spelling grey: write gray"),
     "no notebook": (
         lambda r: (r / NOTEBOOK).unlink(),
         f"{NOTEBOOK}: cannot read the notebook"),
@@ -188,3 +194,17 @@ def test_words_count_prose_only():
 def test_the_lint_needs_nothing_outside_the_project():
     source = (ROOT / "scripts" / "content_lint.py").read_text() + (ROOT / "Makefile").read_text()
     assert not re.search(r"\.\./shared|shared/tools", source)
+
+
+def test_spelling_leaves_code_math_links_and_references_alone(good):
+    edit_page(good, "## Run it yourself\n\n", "## Run it yourself\n\n`normalise()` and $colour$ in "
+              "[a link](https://example.org/colour).\n")
+    edit_page(good, "## References\n", "## References\n\n- A. Author (2018). *Generalisation in humans*.\n")
+    assert not content_lint.lint(Q, good).problems
+
+
+@pytest.mark.parametrize("path", [*sorted((ROOT / "docs").glob("*.md")), ROOT / "catalogue" / "abbreviations.md"],
+                         ids=lambda p: p.name)
+def test_hub_pages_and_the_glossary_are_in_american_english(path):
+    found = content_lint.british_words(path.read_text(encoding="utf-8"))
+    assert not found, f"{path.relative_to(ROOT)}: British spelling {found}: write {[content_lint.american(w) for w in found]}"
