@@ -224,6 +224,25 @@ def offline_page(browser):
 
 
 def pytest_terminal_summary(terminalreporter):
+    report_time_by_test_file(terminalreporter)
+    report_notebook_runtimes(terminalreporter)
+
+
+def report_time_by_test_file(terminalreporter):
+    """Where the suite's time goes (setup included: the session build lands on the first test that needs it)."""
+    totals: dict[str, float] = {}
+    for reports in terminalreporter.stats.values():
+        for r in reports:
+            if hasattr(r, "duration") and hasattr(r, "nodeid"):
+                name = r.nodeid.split("::", 1)[0]
+                totals[name] = totals.get(name, 0.0) + r.duration
+    if totals:
+        terminalreporter.section("time by test file")
+        for name, t in sorted(totals.items(), key=lambda kv: -kv[1]):
+            terminalreporter.write_line(f"  {t:7.1f} s  {name}")
+
+
+def report_notebook_runtimes(terminalreporter):
     """Report the notebooks' runtimes from their stamps: the 30 s budget is tracked, not timed here."""
     import statistics
 
