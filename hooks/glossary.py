@@ -18,12 +18,10 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 
 from bs4 import BeautifulSoup, NavigableString
-from bs4.dammit import EntitySubstitution
-from bs4.formatter import HTMLFormatter
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
@@ -35,16 +33,7 @@ GLOSSARY_PAGE = "glossary.md"
 PLACEHOLDER = "<!-- glossary table -->"
 LINE = re.compile(r"^\*\[(?P<term>[^\]]+)\]: (?P<expansion>\S.*?) — (?P<definition>\S.*)$")
 SKIP_PARENTS = {"code", "pre", "a", "abbr", "script", "style"}
-
-
-class _AsWritten(HTMLFormatter):
-    """BeautifulSoup's default output, minus its sorting of every tag's attributes."""
-
-    def attributes(self, tag):
-        return tag.attrs.items()
-
-
-AS_WRITTEN = _AsWritten(entity_substitution=EntitySubstitution.substitute_xml)
+ABBR = re.compile(r'<abbr (?P<title>title="[^"]*")>(?P<term>[^<]*)</abbr>')
 
 
 @dataclass(frozen=True)
@@ -97,16 +86,18 @@ def headwords(terms: list[Term]) -> list[Term]:
                   key=lambda t: t.term.lower())
 
 
-def pages_using(term: Term, pages: dict[str, str]) -> list[str]:
+def pages_using(term: Term, pages: dict[str, str], lowered: dict[str, str]) -> list[str]:
     """The question pages that use a term (acronym or spelled out), most uses first."""
-    counts = {src: len(term.acronym.findall(text)) + len(term.spelled_out.findall(text)) for src, text in pages.items()}
+    counts = {src: len(term.acronym.findall(text)) + len(term.spelled_out.findall(text))
+              for src, text in pages.items() if any(uses(term, text, lowered[src]))}
     return sorted((src for src, n in counts.items() if n), key=lambda src: (-counts[src], src))
 
 
 def glossary_table(terms: list[Term], pages: dict[str, str], titles: dict[str, tuple[str, str]]) -> str:
     rows = ["| Term | Stands for | Meaning | Questions that use it |", "| --- | --- | --- | --- |"]
+    lowered = {src: text.lower() for src, text in pages.items()}
     for t in headwords(terms):
-        used = pages_using(t, pages)
+        used = pages_using(t, pages, lowered)
         links = ", ".join(f'[{titles[src][0]}]({src} "{titles[src][1]}")' for src in used[:4])
         links += f" and {len(used) - 4} more" if len(used) > 4 else ""
         meaning = t.definition[:1].upper() + t.definition[1:]
@@ -117,16 +108,17 @@ def glossary_table(terms: list[Term], pages: dict[str, str], titles: dict[str, t
 _terms: list[Term] = []
 
 
-_any_term: tuple[dict[str, Term], re.Pattern] = ({}, re.compile("(?!)"))
-
-
 def on_config(config):
-    global _any_term
     _terms[:] = load()
-    by_term = {t.term: t for t in _terms}
-    _any_term = (by_term, re.compile(r"(?<![\w-])(" + "|".join(
-        re.escape(t) for t in sorted(by_term, key=len, reverse=True)) + r")(?![\w-])"))
     return config
+
+
+@cache
+def any_term(path: Path = GLOSSARY) -> tuple[dict[str, Term], re.Pattern]:
+    """Each term by name, and one pattern matching any of them (longest first: CNNs before CNN)."""
+    by_term = {t.term: t for t in load(path)}
+    return by_term, re.compile(r"(?<![\w-])(" + "|".join(
+        re.escape(t) for t in sorted(by_term, key=len, reverse=True)) + r")(?![\w-])")
 
 
 def on_page_markdown(markdown, page, config, files):
@@ -142,9 +134,10 @@ def on_page_markdown(markdown, page, config, files):
 
 
 def abbreviate_notebook_markdown(soup: BeautifulSoup) -> None:
-    """The <abbr> the page's Markdown gets, in the notebook's Markdown cells too (not in code or math)."""
-    by_term, pattern = _any_term
-    for cell in soup.select(".notebook-embed .jp-MarkdownOutput"):
+    """The <abbr> the page's Markdown gets, in the notebook's Markdown cells too (not in code or math).
+    hooks/notebook_convert.py calls it once per conversion, so a cached notebook costs nothing here."""
+    by_term, pattern = any_term()
+    for cell in soup.select(".jp-MarkdownOutput"):
         for text in list(cell.find_all(string=pattern)):
             if text.find_parent(SKIP_PARENTS) or text.find_parent(class_="arithmatex"):
                 continue
@@ -161,24 +154,24 @@ def abbreviate_notebook_markdown(soup: BeautifulSoup) -> None:
             text.replace_with(*new)
 
 
-def focus_first_of_each_term(soup: BeautifulSoup) -> None:
-    """One tab stop per term and page, not one per use."""
+def focus_first_of_each_term(html_: str) -> str:
+    """One tab stop per term and page, not one per use. Every <abbr> here is written by Python-Markdown's
+    abbr extension or by abbreviate_notebook_markdown, both as `<abbr title="...">TERM</abbr>`."""
     seen = set()
-    for abbr in soup.select("article abbr[title]"):
-        if abbr.get_text() not in seen:
-            seen.add(abbr.get_text())
-            abbr["tabindex"] = "0"
+
+    def first_only(m: re.Match) -> str:
+        if m["term"] in seen:
+            return m[0]
+        seen.add(m["term"])
+        return f'<abbr {m["title"]} tabindex="0">{m["term"]}</abbr>'
+
+    return ABBR.sub(first_only, html_)
 
 
 def on_page_content(html_, page, config, files):
-    if "<abbr" not in html_ and "notebook-embed" not in html_:
+    if page.file.src_uri == GLOSSARY_PAGE:   # there the definitions are on the page already
         return html_
-    soup = BeautifulSoup(f"<article>{html_}</article>", "html.parser")
-    if "notebook-embed" in html_:
-        abbreviate_notebook_markdown(soup)
-    if page.file.src_uri != GLOSSARY_PAGE:   # there the definitions are on the page already
-        focus_first_of_each_term(soup)
-    return soup.article.decode_contents(formatter=AS_WRITTEN)
+    return focus_first_of_each_term(html_)
 
 
 def synonyms(docs: list[dict], terms: list[Term]) -> dict[int, list[str]]:
@@ -188,19 +181,28 @@ def synonyms(docs: list[dict], terms: list[Term]) -> dict[int, list[str]]:
     acronym only: in every such section, "rectified linear unit" outweighed a page's own text for
     queries such as "unit variance"."""
     page = " ".join(d["text"] for d in docs)
+    lower = page.lower()
     extra: dict[int, list[str]] = {}
     for t in terms:
         if t.plain == t.term:   # a name that is its own expansion (ImageNet) needs no synonym
             continue
-        if not t.spelled_out.search(page):
+        has_acronym, spells_out = uses(t, page, lower)
+        if has_acronym and not spells_out:
             first = next((i for i, d in enumerate(docs) if t.acronym.search(d["text"])), None)
             if first is not None:
                 extra.setdefault(first, []).append(t.plain)
-        if not t.acronym.search(page):
+        if spells_out and not has_acronym:
             for i, d in enumerate(docs):
                 if t.spelled_out.search(d["text"]):
                     extra.setdefault(i, []).append(t.term)
     return extra
+
+
+def uses(term: Term, text: str, lower: str) -> tuple[bool, bool]:
+    """Whether a text writes the acronym, and the expansion; a substring test first, as most terms are absent
+    from most pages and the patterns' look-arounds make a failed search slow."""
+    return (term.term in text and bool(term.acronym.search(text)),
+            term.plain.lower() in lower and bool(term.spelled_out.search(text)))
 
 
 @event_priority(-60)  # after the search plugin wrote the index (and questions.py's boosts), before offline (-100)

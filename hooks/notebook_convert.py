@@ -32,6 +32,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from importlib.metadata import version
 from pathlib import Path
 
+import glossary
 import sanitize
 from bs4 import BeautifulSoup, NavigableString
 from notebook_standard import RECORD_MIME, code_cells
@@ -47,7 +48,8 @@ SAME_COLOUR = {"s": {"s", "s1", "s2", "sb", "sc", "si", "ss"}, "m": {"m", "mb", 
 KEPT_CLASSES = {"jupyter-wrapper", "jp-Cell", "jp-CodeCell", "jp-MarkdownCell", "jp-OutputArea",
                 "jp-OutputArea-output", "jp-MarkdownOutput", "highlight"}
 CONVERTER_OPTIONS = {"execute": False, "allow_errors": False, "theme": "light", "custom_mathjax_url": ""}
-CONVERSION_CODE = [Path(__file__), ROOT / "hooks" / "sanitize.py", ROOT / "hooks" / "notebook_standard.py"]
+CONVERSION_CODE = [Path(__file__), ROOT / "hooks" / "sanitize.py", ROOT / "hooks" / "notebook_standard.py",
+                   ROOT / "hooks" / "glossary.py", glossary.GLOSSARY]   # the glossary's terms are in the HTML
 CACHE_KEY_PARTS = json.dumps([*(version(d) for d in ("mkdocs-jupyter", "nbconvert", "beautifulsoup4", "nh3")),
                               CONVERTER_OPTIONS, *(hashlib.sha256(f.read_bytes()).hexdigest()
                                                    for f in CONVERSION_CODE)])
@@ -174,6 +176,7 @@ def convert(path: Path) -> tuple[str, dict[str, bytes]]:
     soup.smooth()
     simplify(soup)
     mark_math(soup)
+    glossary.abbreviate_notebook_markdown(soup)
     for el in soup.select(".jp-CodeCell"):
         el["data-search-exclude"] = ""
     outermost = [el for el in soup.select(".jp-CodeCell") if not el.find_parent(class_="jp-CodeCell")]
