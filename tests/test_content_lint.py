@@ -14,9 +14,6 @@ from conftest import ROOT, WRITTEN
 from notebook_standard import RECORD_MIME
 from test_scaffold import FILLED, MORE_ASSERTS, QUESTIONS, SENTENCE, UNWRITTEN, fill_notebook, fill_page
 
-# Pages that break a rule today, each being rewritten by its content issue. A listed page that passes fails
-# its test below, so the list can only shrink.
-KNOWN_FAILURES: set[str] = set()
 Q = UNWRITTEN
 PAGE, NOTEBOOK, QUERIES = f"docs/{Q.page}", Q.notebook, "tests/search_queries.yml"
 PNG = "iVBORw0KGgo="   # the lint only asks whether a figure is there
@@ -25,9 +22,6 @@ PNG = "iVBORw0KGgo="   # the lint only asks whether a figure is there
 @pytest.mark.parametrize("q", WRITTEN, ids=lambda q: f"{q.difficulty}/{q.stem}")
 def test_every_written_page_meets_the_content_standard(q):
     report = content_lint.lint(q)
-    if report.key in KNOWN_FAILURES:
-        assert report.problems, f"{report.key} meets the content standard now: remove it from KNOWN_FAILURES"
-        pytest.xfail(report.message())
     assert not report.problems, report.message()
 
 

@@ -24,9 +24,6 @@ import catalogue
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*/*.ipynb"))
 IDS = [p.stem for p in NOTEBOOKS]
 QUESTIONS = {q.notebook: q for q in catalogue.load()}
-# Notebooks whose asserts fail on the alternate seed: claims fitted to seed 0, fixed by the rewrite issue.
-# A listed notebook that passes fails its test, so the list can only shrink.
-KNOWN_SEED_FAILURES = {"easy/19-batch-size"}
 
 
 def code_cells(nb):
@@ -98,10 +95,6 @@ def on_alternate_seed(tmp_path_factory):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_every_assert_holds_on_the_alternate_seed(path, on_alternate_seed):
     res, _ = on_alternate_seed[path]
-    key = f"{path.parent.name}/{path.stem}"
-    if key in KNOWN_SEED_FAILURES:
-        assert res.returncode != 0, f"{key} now passes on the alternate seed: remove it from KNOWN_SEED_FAILURES"
-        pytest.xfail(f"known to fail on the alternate seed until its page is rewritten: {res.stderr.strip()[-300:]}")
     assert res.returncode == 0, res.stderr[-3000:]
     stamp = stamps.read_stamp(stamps.load(path))
     assert run_notebooks.ALTERNATE_SEED in stamp.get("seeds_passed", []), \

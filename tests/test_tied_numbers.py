@@ -13,9 +13,6 @@ from bs4 import BeautifulSoup
 from conftest import ROOT, WRITTEN, mkdocs_build
 
 REFERENCE = "questions/easy/15-output-size"
-# Pages written before numbers were tied. The rewrite issue empties this list; a listed page that has
-# no untied number left fails the test below, so the list can only shrink.
-KNOWN_UNTIED = {"easy/19-batch-size"}
 # A decimal, a percentage, or a number of four or more digits (with or without thousands separators).
 NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?%?|\d+\.\d+%?|\d+%|\d{4,})(?![\w])")
 YEAR = re.compile(r"^(19|20)\d\d$")
@@ -78,11 +75,7 @@ def shows(text: str, value: float) -> bool:
 
 @pytest.mark.parametrize("q", WRITTEN, ids=lambda q: q.stem)
 def test_no_untied_number_in_prose_and_tables(q, site):
-    key = f"{q.difficulty}/{q.stem}"
     found = untied_numbers((site / q.html).read_text())
-    if key in KNOWN_UNTIED:
-        assert found, f"{key} has no untied number left: remove it from KNOWN_UNTIED"
-        pytest.xfail(f"{len(found)} untied numbers until the page is rewritten: {found[:8]}")
     assert not found, (f"{q.page}: numbers not tied to the notebook: {found}; write {{{{ name:fmt }}}} with "
                        "record(name, value) in the notebook, or {{ cited ... }} for a paper's number")
 
