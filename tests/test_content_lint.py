@@ -207,4 +207,5 @@ def test_spelling_leaves_code_math_links_and_references_alone(good):
                          ids=lambda p: p.name)
 def test_hub_pages_and_the_glossary_are_in_american_english(path):
     found = content_lint.british_words(path.read_text(encoding="utf-8"))
-    assert not found, f"{path.relative_to(ROOT)}: British spelling {found}: write {[content_lint.american(w) for w in found]}"
+    assert not found, (f"{path.relative_to(ROOT)}: British spelling {found}: "
+                       f"write {[content_lint.american(w) for w in found]}")
