@@ -5,8 +5,8 @@
   without its notebook and a notebook without its page each fail the build, naming the file.
 - A page's front matter, H1 and section headings are checked against the catalogue and the content
   standard (CONTRIBUTING.md).
-- `[label](q:slug)` links and `related:` entries ("Next questions") become links to written pages
-  and plain text for questions not written yet; an unknown slug fails the build, suggesting the nearest.
+- `[label](q:slug)` links (on any page) and `related:` entries ("Next questions") become links to written
+  pages and plain text for questions not written yet; an unknown slug fails the build, suggesting the nearest.
 - The cheat sheet gathers every page's short answer (tied numbers filled in); practice mode's deck is
   read off it.
 - In the search index, each question's title section and short answer weigh more.
@@ -52,7 +52,7 @@ def on_config(config):
     _written.clear()
     _written.update(catalogue.by_page(catalogue.written(_questions, config.docs_dir)))
     nav = [{"Home": "index.md"}, {"Topics": "topics.md"}, {"Practice": "practice.md"},
-           {"Cheat sheet": CHEAT_SHEET}, {"Glossary": "glossary.md"}]
+           {"Arithmetic drills": "drills.md"}, {"Cheat sheet": CHEAT_SHEET}, {"Glossary": "glossary.md"}]
     for difficulty in catalogue.DIFFICULTIES:
         pages = [{q.text: q.page} for q in _questions if q.difficulty == difficulty and q.page in _written]
         if pages:
@@ -91,8 +91,8 @@ def on_page_markdown(markdown, page, config, files):
     if page.file.src_uri == CHEAT_SHEET:
         return resolve_question_links(markdown.replace(CHEAT_MARKER, cheat_sheet(page)), page)
     q = _written.get(page.file.src_uri)
-    if q is None:
-        return resolve_question_links(markdown, page) if page.file.src_uri.startswith("questions/") else markdown
+    if q is None:   # a page other than a question's (the arithmetic drills link the pages that own each formula)
+        return resolve_question_links(markdown, page)
     where = f"docs/{q.page}"
     check_front_matter(Path(page.file.abs_src_path), q, where)
     check_headings(markdown, q, where)

@@ -19,7 +19,7 @@ from conftest import ROOT, WRITTEN, assert_works_offline, open_and_settle, open_
 import catalogue
 
 # 404.html is left out: only a web server shows it, and it addresses assets from the server's root.
-PAGES = ["index.html", "topics.html", "practice.html", "cheat-sheet.html"] + [q.html
+PAGES = ["index.html", "topics.html", "practice.html", "drills.html", "cheat-sheet.html"] + [q.html
                                                                                for q in WRITTEN]
 
 @pytest.mark.parametrize("name", PAGES)

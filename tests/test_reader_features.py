@@ -288,7 +288,7 @@ def test_offline_bundle_unzips_to_a_site_that_works_offline(site, tmp_path, offl
     first_of_each = {}
     for q in WRITTEN:
         first_of_each.setdefault(q.difficulty, q.html)
-    for name in ["index.html", "practice.html", "cheat-sheet.html", *first_of_each.values()]:
+    for name in ["index.html", "practice.html", "drills.html", "cheat-sheet.html", *first_of_each.values()]:
         p, broken = open_and_settle(offline_page, root, name)
         assert_works_offline(p, broken, f"{TOP_FOLDER}/{name}")
         assert p.page.locator("article").count() == 1
