@@ -14,7 +14,7 @@ TERMS = glossary.load()
 HEADWORDS = glossary.headwords(TERMS)
 KNOWN = {t.term for t in TERMS}
 # Capitalized words that are not the field's terms: units, publishers, companies, dataset owners.
-NOT_TERMS = {"KB", "MB", "GB", "NVIDIA", "PASCAL", "IEEE", "MIT", "ACM", "PDF", "API", "MATLAB"}
+NOT_TERMS = {"KB", "MB", "GB", "NVIDIA", "PASCAL", "IEEE", "MIT", "ACM", "PDF", "API", "MATLAB", "JAX"}
 TOKEN = re.compile(r"(?<![\w-])([A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*)(?![\w-])")
 
 
