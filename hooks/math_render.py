@@ -10,9 +10,9 @@ Each `.arithmatex` element keeps its wrapper and gets KaTeX's HTML (and MathML, 
 inside. KaTeX runs in QuickJS (the `quickjs-ng` package from PyPI: one small wheel, no Node, no threads,
 so it is safe in the forked notebook converters too); the library is hooks/vendor/katex/katex.min.js,
 which the site never serves. Pages are typeset after the search plugin has read them, so the index holds
-the TeX source and the words around it, as before; pages left out of search (the cheat sheet, whose HTML
-becomes the practice deck) are typeset earlier. The KaTeX stylesheet and fonts are linked only from pages
-that show math.
+the TeX source and the words around it, as before; pages left out of search (the interviewer's kit, whose
+HTML becomes the practice deck, and the cheat sheet) are typeset earlier. The KaTeX stylesheet and fonts
+are linked only from pages that show math.
 
 An expression KaTeX cannot parse fails the build, naming the page (and the notebook) and the expression.
 Rendered expressions are cached in .cache/math, one file each, keyed on the KaTeX version, the options,
@@ -176,7 +176,7 @@ def _notebook_of(page) -> str | None:
     return "notebooks/" + page.file.src_uri.removeprefix("questions/").removesuffix(".md") + ".ipynb"
 
 
-@event_priority(50)  # before hooks/questions.py reads the cheat sheet's short answers into the practice deck
+@event_priority(50)  # before hooks/questions.py reads the kit's short answers into the practice deck
 def on_page_content(content, page, config, files):
     if _outside_search(page):
         return typeset_html(content, f"docs/{page.file.src_uri}")

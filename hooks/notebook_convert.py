@@ -184,16 +184,39 @@ def convert(path: Path) -> tuple[str, dict[str, bytes]]:
         el["id"] = f"nb-cell-{cell.get('execution_count')}"   # where a tied number on the page links
         el["data-cell"] = str(cell.get("execution_count"))
     figures = {}
-    for n, img in enumerate(soup.select('img[src^="data:image/png;base64,"]'), start=1):
+    images = soup.select('img[src^="data:image/png;base64,"]')
+    captions = figure_captions(nb)
+    if len(captions) != len(images):   # an image that is not a figure output: captions would not line up
+        captions = [None] * len(images)
+    for n, (img, caption) in enumerate(zip(images, captions, strict=True), start=1):
         data = base64.b64decode(img["src"].split(",", 1)[1])
         name = hashlib.sha256(data).hexdigest()[:20] + ".png"
         figures[name] = data
         width, height = struct.unpack(">II", data[16:24])  # the PNG IHDR chunk
-        img.attrs = {"src": "{{figures}}/" + name, "alt": f"Figure {n} of the notebook",
+        img.attrs = {"src": "{{figures}}/" + name, "alt": caption or f"Figure {n} of the notebook",
                      "width": str(width), "height": str(height), "loading": "lazy"}
+        if caption:
+            add_caption(soup, img, f"Figure {n}. {caption}")
     wrapper = soup.select_one(".jupyter-wrapper") or soup
     wrapper["class"] = ["jupyter-wrapper", "notebook-embed"]
     return str(soup).strip(), figures
+
+
+def figure_captions(nb: dict) -> list[str | None]:
+    """Each PNG output's caption, in order: the figure's titles, recorded when the notebook ran
+    (scripts/offline_kernel/figure_captions.py)."""
+    return [out.get("metadata", {}).get("caption") for cell in code_cells(nb) for out in cell.get("outputs", [])
+            if "image/png" in out.get("data", {})]
+
+
+def add_caption(soup: BeautifulSoup, img, text: str) -> None:
+    """Wrap the figure in <figure> with a visible caption. The alt already says it, so screen readers
+    skip the caption instead of hearing it twice."""
+    figure = soup.new_tag("figure", attrs={"class": "nb-figure"})
+    img.wrap(figure)
+    caption = soup.new_tag("figcaption", attrs={"aria-hidden": "true"})
+    caption.string = text
+    figure.append(caption)
 
 
 def mark_math(soup: BeautifulSoup) -> None:

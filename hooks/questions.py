@@ -7,19 +7,19 @@
   standard (CONTRIBUTING.md).
 - `[label](q:slug)` links (on any page) and `related:` entries ("Next questions") become links to written
   pages and plain text for questions not written yet; an unknown slug fails the build, suggesting the nearest.
-- The cheat sheet gathers every page's short answer (tied numbers filled in); practice mode's deck is
-  read off it.
+- The cheat sheet gathers every page's short answer (tied numbers filled in). The deck of practice mode
+  and the mock interview (each question's short answer and follow-ups) is read off the interviewer's kit
+  (hooks/interviewer_kit.py), which gathers the same sections.
 - In the search index, each question's title section and short answer weigh more.
 """
 from __future__ import annotations
 
 import difflib
 import json
-import posixpath
 import re
 from pathlib import Path
 
-import tied_numbers
+import page_sections
 import yaml
 from bs4 import BeautifulSoup
 from mkdocs.exceptions import PluginError
@@ -35,11 +35,12 @@ HOME_MARKER = "<!-- question-index -->"
 CHEAT_SHEET = "cheat-sheet.md"
 CHEAT_MARKER = "<!-- cheat-sheet -->"
 PRACTICE_DATA = "assets/practice-data.js"
+KIT_PAGE = "interviewer-kit.md"   # its cards (hooks/interviewer_kit.py) become the practice deck
 SEARCH_BOOST = {"": 4.0, "short-answer": 4.0}   # section anchor -> document boost in the search index
 
 _questions: list[catalogue.Question] = []
 _written: dict[str, catalogue.Question] = {}   # page path (docs-relative) -> question, pages on disk
-_cards: list[dict] = []                         # practice-mode cards, read off the built cheat sheet
+_cards: list[dict] = []                         # practice and mock-interview cards, read off the built kit
 
 
 def on_config(config):
@@ -52,7 +53,8 @@ def on_config(config):
     _written.clear()
     _written.update(catalogue.by_page(catalogue.written(_questions, config.docs_dir)))
     nav = [{"Home": "index.md"}, {"Topics": "topics.md"}, {"Practice": "practice.md"},
-           {"Arithmetic drills": "drills.md"}, {"Cheat sheet": CHEAT_SHEET}, {"Glossary": "glossary.md"}]
+           {"Mock interview": "mock-interview.md"}, {"Arithmetic drills": "drills.md"}, {"Cheat sheet": CHEAT_SHEET},
+           {"Interviewer's kit": "interviewer-kit.md"}, {"Glossary": "glossary.md"}]
     for difficulty in catalogue.DIFFICULTIES:
         pages = [{q.text: q.page} for q in _questions if q.difficulty == difficulty and q.page in _written]
         if pages:
@@ -102,14 +104,15 @@ def on_page_markdown(markdown, page, config, files):
 
 
 def on_page_content(html, page, config, files):
-    if page.file.src_uri == CHEAT_SHEET:
+    if page.file.src_uri == KIT_PAGE:
         _cards[:] = practice_cards(html)
     return html
 
 
 @event_priority(-50)  # after the search plugin writes its index, before the offline plugin inlines it (-100)
 def on_post_build(config):
-    """Practice mode's deck, as a script (a page opened from file:// may not fetch JSON); search boosts."""
+    """The deck of practice mode and the mock interview, as a script (a page opened from file:// may not
+    fetch JSON); search boosts."""
     out = Path(config.site_dir) / PRACTICE_DATA
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text("window.PRACTICE_CARDS = " + json.dumps(_cards, ensure_ascii=False) + ";\n", encoding="utf-8")
@@ -195,10 +198,6 @@ def normalise(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def page_link(page, target: catalogue.Question) -> str:
-    return posixpath.relpath(target.page, posixpath.dirname(page.file.src_uri))
-
-
 def resolve_question_links(markdown: str, page) -> str:
     slugs = catalogue.by_slug(_questions)
 
@@ -208,7 +207,7 @@ def resolve_question_links(markdown: str, page) -> str:
             raise PluginError(f"docs/{page.file.src_uri}: link '(q:{slug})' names no question"
                               f"{did_you_mean(slug, slugs)}; use a slug from catalogue/questions.yml")
         target = slugs[slug]
-        return f"[{label}]({page_link(page, target)})" if target.page in _written else label
+        return f"[{label}]({page_sections.page_link(page, target)})" if target.page in _written else label
 
     return QUESTION_LINK.sub(replace, markdown)
 
@@ -229,7 +228,7 @@ def next_questions(page, q: catalogue.Question) -> str:
         target = slugs[slug]
         label = f"{target.text} ({target.difficulty})"
         if target.page in _written:
-            lines.append(f"- [{label}]({page_link(page, target)})")
+            lines.append(f"- [{label}]({page_sections.page_link(page, target)})")
         else:
             lines.append(f"- {label} *(not written yet)*")
     return "\n".join(lines) + "\n"
@@ -244,7 +243,7 @@ def home_index(page) -> str:
         if not written:
             parts.append("Coming soon.\n")
         for q in written:
-            parts.append(f"- **{q.n}.** [{q.text}]({page_link(page, q)})")
+            parts.append(f"- **{q.n}.** [{q.text}]({page_sections.page_link(page, q)})")
         parts.append("")
     return "\n".join(parts)
 
@@ -257,25 +256,9 @@ def topic_map(page) -> str:
         cells = []
         for difficulty in catalogue.DIFFICULTIES:
             qs = [q for q in _questions if q.difficulty == difficulty and tag in q.tags and q.page in _written]
-            cells.append(" ".join(f'[{q.n}]({page_link(page, q)} "{q.text}")' for q in qs))
+            cells.append(" ".join(f'[{q.n}]({page_sections.page_link(page, q)} "{q.text}")' for q in qs))
         rows.append(f"| {tag} | " + " | ".join(cells) + " |")
     return "\n".join(rows) + "\n"
-
-
-def short_answer(q: catalogue.Question, docs_dir: str) -> str:
-    text = (Path(docs_dir) / q.page).read_text(encoding="utf-8")
-    m = re.search(r"^## Short answer\s*$(.*?)^## ", text, flags=re.M | re.S)
-    return m.group(1).strip() if m else ""
-
-
-def tied_short_answer(q: catalogue.Question, docs_dir: str, page) -> str:
-    """The short answer with its tied numbers filled in from the question's own notebook; they link to
-    the cell on the question's page."""
-    href = posixpath.splitext(page_link(page, q))[0] + ".html"
-    try:
-        return tied_numbers.resolve(short_answer(q, docs_dir), tied_numbers.load_values(q), href)[0]
-    except tied_numbers.TiedNumberError as e:
-        raise PluginError(f"docs/{q.page}: {e}") from e
 
 
 def cheat_sheet(page) -> str:
@@ -290,19 +273,20 @@ def cheat_sheet(page) -> str:
         for q in written:
             parts.append(f'<div class="cheat-card" markdown data-slug="{q.slug}" data-difficulty="{difficulty}" '
                          f'data-n="{q.n}" data-tags="{"|".join(q.tags)}">\n\n'
-                         f'### {q.n}. [{q.text}]({page_link(page, q)}) {{ #{q.slug} }}\n\n'
-                         f"{tied_short_answer(q, docs_dir, page)}\n\n</div>\n")
+                         f'### {q.n}. [{q.text}]({page_sections.page_link(page, q)}) {{ #{q.slug} }}\n\n'
+                         f"{page_sections.tied_section(q, docs_dir, 'Short answer', page)}\n\n</div>\n")
     return "\n".join(parts)
 
 
 def practice_cards(html: str) -> list[dict]:
+    """Each kit card's question, short answer and follow-ups (its first and last parts, without their labels)."""
     cards = []
-    for card in BeautifulSoup(html, "html.parser").select("div.cheat-card"):
-        heading = card.find("h3")
-        link = heading.find("a", href=True)
-        question, url = link.get_text(), link["href"]
-        heading.decompose()
+    for card in BeautifulSoup(html, "html.parser").select("div.kit-card"):
+        link = card.find("h3").find("a", href=True)
+        parts = card.select("div.kit-card__part")
+        for part in parts:
+            part.find("p").decompose()   # the part's label
         cards.append({"slug": card["data-slug"], "difficulty": card["data-difficulty"], "n": int(card["data-n"]),
-                      "tags": card["data-tags"].split("|"), "question": question, "url": url,
-                      "answer": card.decode_contents().strip()})
+                      "tags": card["data-tags"].split("|"), "question": link.get_text(), "url": link["href"],
+                      "answer": parts[0].decode_contents().strip(), "followups": parts[-1].decode_contents().strip()})
     return cards

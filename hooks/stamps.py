@@ -28,6 +28,19 @@ def code_hash(nb: dict, requirements: Path = REQUIREMENTS) -> str:
     return h.hexdigest()
 
 
+def cpu_signature() -> str:
+    """The instruction sets the numerical libraries dispatch to on this machine. Float results (and so the
+    text a notebook prints) are reproducible bit for bit only between machines with the same signature:
+    torch and NumPy pick differently blocked, differently rounded kernels for AVX2 and AVX-512."""
+    import platform
+
+    import numpy._core._multiarray_umath as numpy_simd
+    import torch
+
+    dispatched = [f for f in numpy_simd.__cpu_dispatch__ if numpy_simd.__cpu_features__.get(f)]
+    return f"{platform.machine()} torch:{torch.backends.cpu.get_cpu_capability()} numpy:{','.join(dispatched)}"
+
+
 def read_stamp(nb: dict) -> dict | None:
     return nb.get("metadata", {}).get(STAMP_KEY)
 

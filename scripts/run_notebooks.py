@@ -95,11 +95,17 @@ def execute_in_place(src: Path, dest: Path, cell_timeout: int, seed: int) -> Non
     too_big = output_limits.problems(nb, str(src))
     if too_big:
         sys.exit("\n".join(too_big))
+    for cell in nb.cells:
+        outputs = cell.get("outputs", [])
+        if any("image/png" in o.get("data", {}) and not o.get("metadata", {}).get("caption") for o in outputs):
+            sys.exit(f"{src}: cell [{cell.execution_count}] draws a figure with no title and no axis labels: give it "
+                     "a title (ax.set_title, fig.suptitle) or a caption (fig.set_label): it becomes its alt text")
     nb.metadata[stamps.STAMP_KEY] = {
         "code_sha256": stamps.code_hash(json.loads(nbformat.writes(nb))),
         "runtime_s": round(runtime, 1),
         "torch": torch.__version__.split("+")[0],
         "python": platform.python_version(),
+        "cpu": stamps.cpu_signature(),
         "seeds_passed": [seed],
     }
     nbformat.write(nb, dest)

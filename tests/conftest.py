@@ -151,6 +151,29 @@ def search_results(page, query: str) -> list[str]:
     return ranked
 
 
+def section_html(site: Path, q, anchor: str) -> str:
+    """A built question page's section: what follows its `<h2 id=anchor>` up to the next h2."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup((site / q.html).read_text(encoding="utf-8"), "html.parser")
+    heading = soup.select_one(f"h2#{anchor}")
+    assert heading, f"{q.html} has no section #{anchor}"
+    parts = []
+    for el in heading.find_next_siblings():
+        if el.name == "h2":
+            break
+        parts.append(str(el))
+    return "".join(parts)
+
+
+def practice_cards(site: Path) -> list[dict]:
+    """The deck practice mode and the mock interview read (assets/practice-data.js, a script)."""
+    import json
+
+    data = (site / "assets" / "practice-data.js").read_text(encoding="utf-8")
+    return json.loads(data.removeprefix("window.PRACTICE_CARDS = ").strip().removesuffix(";"))
+
+
 def open_page(offline_page, site: Path, name: str, scheme: str = "light") -> OfflinePage:
     """Open site/<name> from file:// in a fresh offline browser context."""
     p = offline_page(scheme)

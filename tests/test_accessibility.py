@@ -5,8 +5,10 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from conftest import WRITTEN
 
-PAGE_KINDS = {"home": "index.html", "topics": "topics.html", "practice": "practice.html", "drills": "drills.html",
-              "cheat sheet": "cheat-sheet.html", "glossary": "glossary.html", "question": WRITTEN[0].html}
+PAGE_KINDS = {"home": "index.html", "topics": "topics.html", "practice": "practice.html",
+              "mock interview": "mock-interview.html", "drills": "drills.html",
+              "cheat sheet": "cheat-sheet.html", "interviewer's kit": "interviewer-kit.html",
+              "glossary": "glossary.html", "question": WRITTEN[0].html}
 # Rules excluded, each with its reason (none so far).
 EXCLUDED_RULES: dict[str, str] = {}
 

@@ -19,8 +19,9 @@ from conftest import ROOT, WRITTEN, assert_works_offline, open_and_settle, open_
 import catalogue
 
 # 404.html is left out: only a web server shows it, and it addresses assets from the server's root.
-PAGES = ["index.html", "topics.html", "practice.html", "drills.html", "cheat-sheet.html"] + [q.html
-                                                                               for q in WRITTEN]
+PAGES = ["index.html", "topics.html", "practice.html", "mock-interview.html", "drills.html", "cheat-sheet.html",
+         "interviewer-kit.html"] + \
+    [q.html for q in WRITTEN]
 
 @pytest.mark.parametrize("name", PAGES)
 def test_page_works_offline(name, site, offline_page):

@@ -3,7 +3,6 @@ checked in Chromium from file:// with the network off."""
 from __future__ import annotations
 
 import io
-import json
 import re
 import zipfile
 
@@ -11,7 +10,17 @@ import pytest
 import stamps
 import yaml
 from bs4 import BeautifulSoup
-from conftest import ROOT, WRITTEN, assert_works_offline, mkdocs_build, open_and_settle, open_page, search_results
+from conftest import (
+    ROOT,
+    WRITTEN,
+    assert_works_offline,
+    mkdocs_build,
+    open_and_settle,
+    open_page,
+    practice_cards,
+    search_results,
+    section_html,
+)
 from PIL import Image
 
 BUNDLE = "downloads/cnn-interview-questions-offline.zip"
@@ -53,11 +62,6 @@ def test_practice_mode_reveals_grades_filters_and_remembers(site, offline_page):
     assert not p.external and not p.errors
 
 
-def practice_cards(site) -> list[dict]:
-    data = (site / "assets" / "practice-data.js").read_text(encoding="utf-8")
-    return json.loads(data.removeprefix("window.PRACTICE_CARDS = ").strip().removesuffix(";"))
-
-
 def words(html: str, drop: str = "") -> str:
     """The text of an HTML fragment as a browser's textContent has it, without the elements matching
     `drop`, whitespace collapsed."""
@@ -74,15 +78,7 @@ def same_text(a: str, b: str) -> bool:
 
 def short_answer_html(site, q) -> str:
     """The built page's own short answer: what follows its 'Short answer' heading up to the next one."""
-    soup = BeautifulSoup((site / q.html).read_text(encoding="utf-8"), "html.parser")
-    heading = soup.select_one("h2#short-answer")
-    assert heading, f"{q.html} has no 'Short answer' section"
-    parts = []
-    for el in heading.find_next_siblings():
-        if el.name == "h2":
-            break
-        parts.append(str(el))
-    return "".join(parts)
+    return section_html(site, q, "short-answer")
 
 
 def practice_answer_mismatches(site) -> list[str]:
@@ -102,6 +98,26 @@ def practice_answer_mismatches(site) -> list[str]:
         if not same_text(words(card["answer"]), want):
             wrong.append(f"{card['slug']}: answer {words(card['answer'])[:70]!r}..., its page says {want[:70]!r}...")
     return wrong
+
+
+def test_practice_announces_only_the_change_and_keeps_keyboard_focus(site, offline_page):
+    """A screen reader hears the new card or "Answer shown." from one status line, not the whole app
+    re-read on every key; a button that re-renders the card hands focus to the next control."""
+    page = open_page(offline_page, site, "practice.html").page
+    status = page.locator("#practice-status")
+    assert status.get_attribute("role") == "status" and status.inner_text() == ""
+    assert page.locator("[aria-live]:has(.practice__card), .practice[aria-live]").count() == 0, \
+        "the app itself is not a live region"
+    page.get_by_role("button", name="Show answer (Space)").click()
+    assert status.inner_text() == "Answer shown."
+    assert page.evaluate("document.activeElement.dataset.action") == "known", "focus moves to the first grade button"
+    page.keyboard.press("Enter")
+    question = page.locator(".practice__question").inner_text()
+    assert status.inner_text() == f"Card 2 of {len(WRITTEN)}: {question}"
+    assert page.evaluate("document.activeElement.dataset.action") == "reveal"
+    page.get_by_role("button", name="Next").click()
+    assert page.evaluate("document.activeElement.dataset.action") == "next", "Next keeps focus for the next press"
+    assert status.inner_text().startswith(f"Card 3 of {len(WRITTEN)}: ")
 
 
 def test_each_practice_card_answers_with_its_pages_short_answer(site):
@@ -311,6 +327,30 @@ def test_notebook_figures_stay_readable_in_both_schemes(site, offline_page):
         assert dark > 0.005, f"{scheme}: the figure's lines and text are dark on it ({dark:.1%} dark pixels)"
         page_bg = p.page.evaluate("getComputedStyle(document.body).backgroundColor")
         assert (page_bg == "rgb(255, 255, 255)") == (scheme == "light")
+
+
+@pytest.mark.parametrize("q", WRITTEN, ids=lambda q: q.stem)
+def test_every_notebook_figure_has_its_titles_as_alt_text_and_a_visible_caption(q, site):
+    """The caption is what the figure's titles said when the notebook ran (recorded in the output's
+    metadata), so it cannot drift from the image; the alt says it once to a screen reader."""
+    nb = stamps.load(ROOT / q.notebook)
+    recorded = [o["metadata"]["caption"] for c in nb["cells"] if c["cell_type"] == "code" for o in c["outputs"]
+                if "image/png" in o.get("data", {})]
+    soup = BeautifulSoup((site / q.html).read_text(encoding="utf-8"), "html.parser")
+    figures = soup.select(".notebook-embed figure.nb-figure")
+    assert [f.img["alt"] for f in figures] == recorded, f"{q.html}: figure alt texts differ from the captions"
+    assert [f.figcaption.get_text() for f in figures] == [f"Figure {n}. {c}" for n, c in enumerate(recorded, 1)]
+    assert all(f.figcaption.get("aria-hidden") == "true" for f in figures)
+    assert not soup.select(".notebook-embed img:not(figure.nb-figure img)"), f"{q.html}: a figure without a caption"
+
+
+def test_figure_captions_are_visible_in_chromium(site, offline_page):
+    p = open_page(offline_page, site, WRITTEN[0].html)
+    caption = p.page.locator(".notebook-embed figure.nb-figure figcaption").first
+    caption.scroll_into_view_if_needed()
+    assert caption.is_visible() and caption.inner_text().startswith("Figure 1. ")
+    img = p.page.locator(".notebook-embed figure.nb-figure img").first
+    assert p.page.get_by_role("img", name=img.get_attribute("alt")).count() >= 1, "alt is the image's accessible name"
 
 
 def test_hosted_build_links_colab_and_keeps_file_reading_working(site, project, tmp_path, offline_page):

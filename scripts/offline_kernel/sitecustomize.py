@@ -1,4 +1,5 @@
-"""Loaded by every kernel that scripts/run_notebooks.py starts: a notebook may not use the network.
+"""Loaded by every kernel that scripts/run_notebooks.py starts: a notebook may not use the network, and
+(figure_captions.py) each figure output records its caption.
 
 Any Python-level connection to a non-loopback address raises, so a notebook that downloads a data
 set or weights fails loudly here, not later on a reader's plane. (The kernel's own ZeroMQ channels
@@ -28,3 +29,5 @@ def _no_lookup(host, *args, **kwargs):
 _getaddrinfo = socket.getaddrinfo
 socket.socket.connect = _guarded_connect
 socket.getaddrinfo = _no_lookup
+
+import figure_captions  # noqa: E402,F401  (each figure's output carries its caption, for the built page)

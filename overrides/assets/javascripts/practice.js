@@ -94,7 +94,7 @@
     }
     state.order = order;
     state.current = null;
-    buildDeck(); save(); render();
+    buildDeck(); save(); render("card");
   }
 
   function mark(value) {
@@ -102,17 +102,17 @@
     state.marks[deck[position].slug] = value;
     revealed = false;
     position = Math.min(position + 1, deck.length - 1);
-    save(); render();
+    save(); render("card");
   }
 
   function move(step) {
     if (!deck.length) return;
     position = (position + step + deck.length) % deck.length;
     revealed = false;
-    save(); render();
+    save(); render("card");
   }
 
-  function reveal() { revealed = true; render(); }
+  function reveal() { revealed = true; render("answer"); }
 
   function select(id, text, value, options, onchange) {
     var s = el("select", { id: id, onchange: onchange });
@@ -124,7 +124,28 @@
     return el("label", { "for": id, class: "practice__filter" }, [el("span", { text: text }), s]);
   }
 
-  function render() {
+  // Only what changed is announced (the new card, or "answer shown"), in a status line outside the app, which
+  // is rebuilt on every change; the control that had focus gets it back, so the keyboard never loses its place.
+  function announce(what) {
+    var status = document.getElementById("practice-status");
+    if (!status || !what) return;
+    var c = deck[position];
+    status.textContent = !c ? "No question matches these filters." : what === "answer" ? "Answer shown." :
+      "Card " + (position + 1) + " of " + deck.length + ": " + c.question;
+  }
+
+  function render(what) {
+    var focused = document.activeElement && root.contains(document.activeElement) ?
+      document.activeElement.getAttribute("data-action") || document.activeElement.id : null;
+    draw();
+    announce(what);
+    if (!focused) return;
+    var again = root.querySelector('[data-action="' + focused + '"]') || document.getElementById(focused) ||
+      root.querySelector(".practice__reveal, .practice__grade button");
+    if (again) again.focus();
+  }
+
+  function draw() {
     var tags = [];
     cards.forEach(function (c) { c.tags.forEach(function (t) { if (tags.indexOf(t) < 0) tags.push(t); }); });
     tags.sort();
@@ -133,12 +154,12 @@
     var controls = el("div", { class: "practice__controls" }, [
       select("practice-difficulty", "Difficulty", state.difficulty,
         [["all", "All"]].concat(LEVELS.map(function (l) { return [l, label(l)]; })),
-        function (e) { state.difficulty = e.target.value; state.current = null; revealed = false; buildDeck(); save(); render(); }),
+        function (e) { state.difficulty = e.target.value; state.current = null; revealed = false; buildDeck(); save(); render("card"); }),
       select("practice-tag", "Topic", state.tag, [["all", "All topics"]].concat(tags.map(function (t) { return [t, t]; })),
-        function (e) { state.tag = e.target.value; state.current = null; revealed = false; buildDeck(); save(); render(); }),
-      el("button", { type: "button", class: "md-button", onclick: shuffle, text: "Shuffle" }),
-      el("button", { type: "button", class: "md-button", text: "Reset progress", onclick: function () {
-        state.marks = {}; state.order = null; state.current = null; revealed = false; buildDeck(); save(); render();
+        function (e) { state.tag = e.target.value; state.current = null; revealed = false; buildDeck(); save(); render("card"); }),
+      el("button", { type: "button", class: "md-button", "data-action": "shuffle", onclick: shuffle, text: "Shuffle" }),
+      el("button", { type: "button", class: "md-button", "data-action": "reset", text: "Reset progress", onclick: function () {
+        state.marks = {}; state.order = null; state.current = null; revealed = false; buildDeck(); save(); render("card");
       } })
     ]);
     var progress = el("p", { class: "practice__progress", "data-known": known, "data-review": review,
@@ -159,17 +180,17 @@
         (status ? " · marked " + (status === "known" ? "knew it" : "review again") : "") }),
       el("h2", { class: "practice__question", text: c.question }),
       revealed ? el("div", { class: "practice__answer", html: c.answer }) :
-        el("button", { type: "button", class: "md-button md-button--primary practice__reveal", onclick: reveal,
+        el("button", { type: "button", class: "md-button md-button--primary practice__reveal", "data-action": "reveal", onclick: reveal,
           text: "Show answer (Space)" }),
       revealed ? el("div", { class: "practice__grade" }, [
-        el("button", { type: "button", class: "md-button md-button--primary", onclick: function () { mark("known"); },
+        el("button", { type: "button", class: "md-button md-button--primary", "data-action": "known", onclick: function () { mark("known"); },
           text: "Knew it (K)" }),
-        el("button", { type: "button", class: "md-button", onclick: function () { mark("review"); },
+        el("button", { type: "button", class: "md-button", "data-action": "review", onclick: function () { mark("review"); },
           text: "Review again (R)" })
       ]) : null,
       el("p", { class: "practice__nav" }, [
-        el("button", { type: "button", class: "md-button", onclick: function () { move(-1); }, text: "Previous" }),
-        el("button", { type: "button", class: "md-button", onclick: function () { move(1); }, text: "Next" }),
+        el("button", { type: "button", class: "md-button", "data-action": "previous", onclick: function () { move(-1); }, text: "Previous" }),
+        el("button", { type: "button", class: "md-button", "data-action": "next", onclick: function () { move(1); }, text: "Next" }),
         el("a", { href: c.url, text: "Open the full page" })
       ])
     ]);
