@@ -14,6 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import axe_playwright_python
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,6 +26,7 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 WRITTEN = catalogue.written(catalogue.load())   # the questions that have a page
 PROJECT_FILES = ["mkdocs.yml", "docs", "notebooks", "hooks", "overrides", "catalogue",
                  "requirements-notebooks.txt"]
+AXE_SOURCE = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text()
 CONVERSION_CACHE = Path(".cache") / "notebooks"   # hooks/notebooks.py keeps it beside mkdocs.yml
 
 
@@ -123,6 +125,26 @@ class OfflinePage:
 
     def close(self):
         self.context.close()
+
+    def serious_accessibility_violations(self, rules_off=(), paused_clock=False) -> list[str]:
+        """axe-core's serious and critical violations on the page as it stands, one line each.
+        axe runs without `preload`: it would fetch the stylesheets over XHR, which file:// refuses with a
+        console error. axe ends on a setTimeout(0), which never fires under a clock the test has paused, so
+        there the clock is stepped until axe is done (without a bound, such a wait hung a CI run)."""
+        self.page.evaluate(AXE_SOURCE)
+        options = {"resultTypes": ["violations"], "preload": False,
+                   "rules": {rule: {"enabled": False} for rule in rules_off}}
+        self.page.evaluate("""o => { window.__axe = undefined;
+            axe.run(document, o).then(r => { window.__axe = r.violations; }, e => { window.__axe = String(e); }); }""",
+                           options)
+        for _ in range(500):
+            found = self.page.evaluate("() => window.__axe")
+            if found is not None:
+                break
+            self.page.clock.run_for(10) if paused_clock else self.page.wait_for_timeout(10)
+        assert isinstance(found, list), f"axe did not finish: {found}"
+        return [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+                for v in found if v["impact"] in ("serious", "critical")]
 
 
 def search_results(page, query: str) -> list[str]:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from conftest import WRITTEN
 
 PAGE_KINDS = {"home": "index.html", "topics": "topics.html", "practice": "practice.html",
@@ -18,9 +17,6 @@ EXCLUDED_RULES: dict[str, str] = {}
 def test_no_serious_or_critical_accessibility_violation(kind, scheme, site, offline_page):
     p = offline_page(scheme)
     p.page.goto((site / PAGE_KINDS[kind]).as_uri())
-    options = {"resultTypes": ["violations"],
-               "rules": {rule: {"enabled": False} for rule in EXCLUDED_RULES}}
-    violations = Axe().run(p.page, options=options).response["violations"]
-    serious = [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-               for v in violations if v["impact"] in ("serious", "critical")]
+    serious = p.serious_accessibility_violations(rules_off=EXCLUDED_RULES)
     assert not serious, "\n".join(serious)
+    assert not p.errors and not p.external

@@ -9,7 +9,6 @@ import re
 
 import pytest
 import torch
-from axe_playwright_python.sync_playwright import Axe
 from bs4 import BeautifulSoup
 from conftest import WRITTEN, open_page
 from torch import nn
@@ -300,9 +299,7 @@ def test_no_serious_accessibility_violation_with_the_working_shown(scheme, site,
     p.page.keyboard.type("1")
     p.page.keyboard.press("Enter")
     assert p.page.locator("#drills-working").is_visible()
-    violations = Axe().run(p.page, options={"resultTypes": ["violations"]}).response["violations"]
-    serious = [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-               for v in violations if v["impact"] in ("serious", "critical")]
+    serious = p.serious_accessibility_violations()
     assert not serious, "\n".join(serious)
 
 

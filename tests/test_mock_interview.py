@@ -1,7 +1,6 @@
 """The mock interview, in Chromium from file:// with the network cut and the page's clock in the test's hands."""
 from __future__ import annotations
 
-from axe_playwright_python.sync_playwright import Axe
 from bs4 import BeautifulSoup
 from conftest import WRITTEN, practice_cards, section_html
 
@@ -11,11 +10,6 @@ LEVELS = ["easy", "medium", "hard"]
 
 def words(html: str) -> str:
     return "".join(BeautifulSoup(html, "html.parser").get_text().split())
-
-
-def serious_violations(page) -> list[str]:
-    found = Axe().run(page, options={"resultTypes": ["violations"]}).response["violations"]
-    return [f"{v['id']}: {v['help']}" for v in found if v["impact"] in ("serious", "critical")]
 
 
 def test_each_question_reveals_its_pages_short_answer_and_follow_ups(site):
@@ -71,7 +65,7 @@ def test_a_timed_interview_escalates_announces_sparingly_and_ends_in_a_summary_b
     card = {c["slug"]: c for c in practice_cards(site)}[asked[0].slug]
     assert words(page.locator(".practice__answer").inner_html()) == words(card["answer"])
     assert words(page.locator(".mock__followups").inner_html()) == words(card["followups"])
-    assert not serious_violations(page)
+    assert not p.serious_accessibility_violations(paused_clock=True)
     page.keyboard.press("1")
 
     # 2: the time runs out: the answer shows by itself
@@ -103,7 +97,7 @@ def test_a_timed_interview_escalates_announces_sparingly_and_ends_in_a_summary_b
     links = page.locator(".mock__reread a")
     assert links.evaluate_all("as => as.map(a => a.textContent)") == [asked[1].text, asked[2].text]
     assert [(site / h).is_file() for h in links.evaluate_all("as => as.map(a => a.getAttribute('href'))")] == [True] * 2
-    assert not serious_violations(page)
+    assert not p.serious_accessibility_violations(paused_clock=True)
     assert not p.errors and not p.external
 
 

@@ -21,6 +21,9 @@ from conftest import ROOT
 
 import catalogue
 
+# Two full runs of every notebook (committed seed, then the alternate) happen in these tests' fixtures.
+pytestmark = pytest.mark.timeout(2400)
+
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*/*.ipynb"))
 IDS = [p.stem for p in NOTEBOOKS]
 QUESTIONS = {q.notebook: q for q in catalogue.load()}
