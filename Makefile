@@ -82,7 +82,7 @@ coverage: $(VENV)/.site ## List the catalogue questions that still lack a page
 audit: $(VENV)/.site ## Check every page, notebook and search query against the content rules (scripts/content_lint.py)
 	$(BIN)/python scripts/content_lint.py
 
-vendor: ## Refresh the vendored KaTeX from npm (version in the script)
+vendor: ## Refresh the vendored KaTeX and ts-fsrs from npm (versions in the script)
 	scripts/vendor_assets.sh
 
 chromium:

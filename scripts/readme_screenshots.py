@@ -1,12 +1,12 @@
-"""The README's screenshots of the arithmetic drills and the mock interview (`.github/drills.png`, `.github/mock.png`).
+"""The README's screenshots of practice, the arithmetic drills and the mock interview (`.github/*.png`).
 
     make build && .venv/bin/python scripts/readme_screenshots.py [--site site]
 
 Opens the built pages from file:// in Debian's Chromium through Playwright (as the tests do, network cut),
-light theme. The drills: a fixed seed, the first problem answered wrongly by one so the verdict and the
-working show. The mock interview: five mixed questions, the first answered after a minute and a half of
-the page's clock, its answer and follow-ups revealed. Each is saved as a palette PNG (the README wants
-them under 80 KB).
+light theme. Practice: the first card revealed, its four grades showing when it would come back. The
+drills: a fixed seed, the first problem answered wrongly by one so the verdict and the working show. The
+mock interview: five mixed questions, the first answered after a minute and a half of the page's clock,
+its answer and follow-ups revealed. Each is saved as a palette PNG (the README wants them under 80 KB).
 """
 from __future__ import annotations
 
@@ -35,6 +35,11 @@ def drills(page, site: Path) -> None:
     page.keyboard.press("Enter")
 
 
+def practice(page, site: Path) -> None:
+    page.goto((site / "practice.html").as_uri())
+    page.keyboard.press("Space")
+
+
 def mock(page, site: Path) -> None:
     page.clock.install()
     page.goto((site / "mock-interview.html").as_uri())
@@ -43,10 +48,13 @@ def mock(page, site: Path) -> None:
     page.get_by_role("button", name="Start the interview").click()
     page.clock.run_for(95_000)
     page.keyboard.press("Space")
-    page.evaluate("() => document.querySelector('.practice__card').scrollIntoView()")
+    # the card's top just under the sticky header, once Material's header has swapped in the page title
+    page.evaluate("() => window.scrollTo(0, document.querySelector('.practice__card').offsetTop - 64)")
+    page.add_style_tag(content=".md-top { display: none; }")   # "Back to top", shown by that scroll up
+    page.wait_for_timeout(1000)
 
 
-SHOTS = {"drills.png": drills, "mock.png": mock}
+SHOTS = {"practice.png": practice, "drills.png": drills, "mock.png": mock}
 
 
 def shoot(site: Path, out_dir: Path) -> dict[str, int]:

@@ -197,16 +197,26 @@ def practice_with_storage(offline_page, site, stored: dict):
     return p
 
 
-def test_progress_saved_by_the_previous_release_is_migrated_not_wiped(site, offline_page):
-    first = WRITTEN_SLUGS[0]
-    v1 = json.dumps({"marks": {first: "known"}, "difficulty": "all", "tag": "all", "order": None, "current": None})
-    p = practice_with_storage(offline_page, site, {"cnn-iq-practice-v1": v1})
-    saved = p.page.evaluate("() => JSON.parse(localStorage.getItem('cnn-iq-practice') || 'null')")
-    assert saved is None or saved["marks"] == {first: "known"}
-    p.page.keyboard.press("Space")
-    p.page.keyboard.press("r")          # grade the card shown: progress is written in the new schema
+# "Knew it" becomes one FSRS review graded Good, "review again" one graded Again, at migration time.
+MIGRATED_AS = {"known": 3, "review": 1}
+
+
+@pytest.mark.parametrize("key, schema", [("cnn-iq-practice-v1", None), ("cnn-iq-practice", 2)], ids=["v1", "v2"])
+def test_progress_saved_by_earlier_releases_is_migrated_not_wiped(site, offline_page, key, schema):
+    first, second = WRITTEN_SLUGS[:2]
+    old = {"marks": {first: "known", second: "review"}, "difficulty": "all", "tag": "all", "order": None,
+           "current": None}
+    if schema:
+        old["schema"] = schema
+    p = practice_with_storage(offline_page, site, {key: json.dumps(old)})
     saved = p.page.evaluate("() => JSON.parse(localStorage.getItem('cnn-iq-practice'))")
-    assert saved["schema"] == 2 and saved["marks"].get(first) == "known", saved
+    assert saved["schema"] == 3 and sorted(saved["cards"]) == sorted([first, second]), saved
+    for slug, mark in old["marks"].items():
+        # The library's own card for one review with that grade at the migration's last_review time.
+        want = p.page.evaluate("([at, grade]) => JSON.parse(JSON.stringify("
+                               "FSRS.fsrs().next(FSRS.createEmptyCard(new Date(at)), new Date(at), grade).card))",
+                               [saved["cards"][slug]["last_review"], MIGRATED_AS[mark]])
+        assert saved["cards"][slug] == want, (slug, mark)
     assert p.page.evaluate("() => localStorage.getItem('cnn-iq-practice-v1')") is None
     assert not p.errors
 
@@ -214,13 +224,15 @@ def test_progress_saved_by_the_previous_release_is_migrated_not_wiped(site, offl
 @pytest.mark.parametrize("raw", ["{not json", "[1, 2, 3]", "null",
                                  json.dumps({"schema": 2, "marks": [1, 2], "difficulty": "expert", "tag": 7,
                                              "order": "shuffled", "current": {"x": 1}}),
+                                 json.dumps({"schema": 3, "cards": {"easy/01-what-is-a-cnn": {"due": "never",
+                                                                                          "stability": "x"}}}),
                                  json.dumps({"schema": 99, "marks": {"a": "b"}})],
-                         ids=["not-json", "a-list", "null", "wrong-types", "future-schema"])
+                         ids=["not-json", "a-list", "null", "wrong-types", "bad-card", "future-schema"])
 def test_corrupt_or_foreign_progress_is_ignored_and_practice_still_works(site, offline_page, raw):
     p = practice_with_storage(offline_page, site, {"cnn-iq-practice": raw})
     assert p.page.locator(".practice__card").count() == 1
     p.page.keyboard.press("Space")
-    p.page.keyboard.press("k")
+    p.page.keyboard.press("3")
     saved = p.page.evaluate("() => JSON.parse(localStorage.getItem('cnn-iq-practice'))")
-    assert saved["schema"] == 2 and list(saved["marks"].values()) == ["known"], saved
+    assert saved["schema"] == 3 and len(saved["cards"]) == 1, saved
     assert not p.errors, p.errors
