@@ -74,6 +74,13 @@ def on_files(files, config):
     for q in _written.values():
         if not (root / q.notebook).is_file():
             problems.append(f"docs/{q.page}: page has no notebook; add {q.notebook} (same name as the page)")
+    # Checked before any page is built: the kit and the cheat sheet copy sections of these pages, and a broken
+    # link there must name the page it was written in.
+    slugs = catalogue.by_slug(_questions)
+    for q in _written.values():
+        text = (Path(config.docs_dir) / q.page).read_text(encoding="utf-8")
+        problems += [unknown_question_link(slug, slugs, f"docs/{q.page}")
+                     for _, slug in QUESTION_LINK.findall(text) if slug not in slugs]
     by_notebook = {q.notebook: q for q in _questions}
     for nb in sorted((root / "notebooks").glob("*/*.ipynb")):
         rel = nb.relative_to(root).as_posix()
@@ -198,14 +205,18 @@ def normalise(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+def unknown_question_link(slug: str, slugs, where: str) -> str:
+    return (f"{where}: link '(q:{slug})' names no question{did_you_mean(slug, slugs)}; "
+            "use a slug from catalogue/questions.yml")
+
+
 def resolve_question_links(markdown: str, page) -> str:
     slugs = catalogue.by_slug(_questions)
 
     def replace(m):
         label, slug = m.groups()
         if slug not in slugs:
-            raise PluginError(f"docs/{page.file.src_uri}: link '(q:{slug})' names no question"
-                              f"{did_you_mean(slug, slugs)}; use a slug from catalogue/questions.yml")
+            raise PluginError(unknown_question_link(slug, slugs, f"docs/{page.file.src_uri}"))
         target = slugs[slug]
         return f"[{label}]({page_sections.page_link(page, target)})" if target.page in _written else label
 

@@ -58,6 +58,7 @@ def broken_links(rows: list[dict]) -> list[str]:
             if r["valid"] != "True" or "Anchor" in r["warningstring"]]
 
 
+@pytest.mark.timeout(1500)   # LinkChecker walks ~1,200 links over file://: minutes on a loaded 2-core machine
 def test_every_internal_link_and_anchor_resolves(site, tmp_path):
     """Catches a broken link or anchor anywhere, a same-page anchor in a notebook Markdown cell included."""
     rows = linkchecker(site / "index.html", tmp_path)

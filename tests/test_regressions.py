@@ -69,9 +69,9 @@ def apply_breakages(p) -> None:
     # Shuffle does nothing: it shuffles, then keeps the old order.
     edit(practice, "    state.order = order;\n", "    state.order = state.order;\n")
     # A load from another host that no page fires while tested: a sync feature nobody calls yet.
-    edit(practice, "  buildDeck();\n  render();\n})();",
+    edit(practice, "  buildDeck();\n",
          f'  function syncProgress() {{ return fetch("{SYNC}", {{ method: "POST" }}); }}\n'
-         "  window.syncPracticeProgress = syncProgress;\n  buildDeck();\n  render();\n})();")
+         "  window.syncPracticeProgress = syncProgress;\n  buildDeck();\n")
     # The offline zip leaves out the notebook figures: the bundle written before they are.
     edit(p / "hooks" / "bundle.py", "@event_priority(-200)", "@event_priority(50)")
     # A request to an outside host 3 s after load, on question pages, its URL built at run time.
