@@ -47,7 +47,6 @@
   } }));
   controls.appendChild(el("button", { type: "button", class: "md-button md-button--primary", text: "Print",
     onclick: function () { window.print(); } }));
-  controls.hidden = false;
 
   function shown() { return cards.filter(function (c) { return !c.hidden; }); }
 
