@@ -15,6 +15,7 @@ import re
 from pathlib import Path
 
 import notebook_convert
+import notebook_links
 import output_limits
 import stamps
 from mkdocs.exceptions import PluginError
@@ -77,9 +78,10 @@ def fresh_notebook(path: Path) -> dict:
         raise PluginError(f"{path.relative_to(ROOT)}: not a readable notebook: {e}") from e
     except stamps.StaleNotebook as e:
         raise PluginError(str(e)) from e
-    too_big = output_limits.problems(nb, str(path.relative_to(ROOT)))
-    if too_big:
-        raise PluginError("\n".join(too_big))
+    where = str(path.relative_to(ROOT))
+    problems = output_limits.problems(nb, where) + notebook_links.problems(nb, where)
+    if problems:
+        raise PluginError("\n".join(problems))
     return nb
 
 
@@ -104,6 +106,7 @@ def on_page_content(html, page, config, files):
     if q is None:
         return html
     body, figures = notebook_convert.render(ROOT / q.notebook)
+    body = notebook_links.resolve(body, page, files, list(_by_page.values()), q.notebook)
     _figures.update(figures)
     to_root = posixpath.relpath(".", posixpath.dirname(page.url) or ".")
     body = body.replace("{{figures}}", posixpath.join(to_root, FIGURES))

@@ -19,11 +19,12 @@ ATTRIBUTES["a"] |= {"href"}
 for cell_tag in ("td", "th"):
     ATTRIBUTES[cell_tag] |= {"colspan", "rowspan", "align", "scope"}
 IMAGE_DATA_URL = ("data:image/png;base64,", "data:image/jpeg;base64,", "data:image/gif;base64,")
-LINK_SCHEMES = ("http://", "https://", "mailto:", "#")
+LINK_SCHEMES = ("http://", "https://", "mailto:", "#", "q:")   # q:slug: hooks/notebook_links.py resolves it
 
 
 def _filter(tag: str, attribute: str, value: str) -> str | None:
-    """Figures only as embedded data; links only to the web, mail or an anchor (never javascript: or data:)."""
+    """Figures only as embedded data; links only to the web, mail, an anchor or a question (never javascript:
+    or data:)."""
     if tag == "img" and attribute == "src":
         return value if value.startswith(IMAGE_DATA_URL) else None
     if tag == "a" and attribute == "href":
@@ -34,5 +35,6 @@ def _filter(tag: str, attribute: str, value: str) -> str | None:
 def notebook_html(html: str) -> str:
     return nh3.clean(html, tags=TAGS, clean_content_tags={"script", "style", "iframe", "object", "embed",
                                                           "form", "svg", "math", "template", "noscript"},
-                     attributes=ATTRIBUTES, attribute_filter=_filter, url_schemes={"http", "https", "mailto", "data"},
+                     attributes=ATTRIBUTES, attribute_filter=_filter,
+                     url_schemes={"http", "https", "mailto", "data", "q"},
                      link_rel="noopener noreferrer", strip_comments=True)

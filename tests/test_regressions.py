@@ -19,7 +19,7 @@ import pytest
 import yaml
 from conftest import ROOT, WRITTEN, copy_project, mkdocs_build, open_and_settle
 from PIL import Image
-from test_build import broken_links, linkchecker, missing_same_page_anchors
+from test_build import broken_links, linkchecker, missing_anchors
 from test_catalogue import catalogue_differences
 from test_notebooks import rich_outputs
 from test_offline import site_leaks, zip_leaks
@@ -55,6 +55,11 @@ def apply_breakages(p) -> None:
     nb = json.loads(nb_path.read_text(encoding="utf-8"))
     last = nb["cells"][-1]
     last["source"] = "".join(last["source"]) + "\n\nSee [the setup](#no-such-anchor).\n"
+    # A link to another page's missing section and a link to a missing file, as raw HTML on a hub page
+    # (MkDocs validates Markdown links only; the cheat sheet's links to notebook cells are such HTML).
+    with (p / "docs" / "topics.md").open("a", encoding="utf-8") as md:
+        md.write('\n<a href="questions/medium/03-parameter-sharing.html#no-such-section">a cell</a>\n'
+                 '<a href="no-such-figure.png">a figure</a>\n')
     nb_path.write_text(json.dumps(nb, indent=1), encoding="utf-8")
     # Practice answers attached to the wrong card, shifted by one.
     edit(p / "hooks" / "questions.py", "    return cards\n",
@@ -91,12 +96,15 @@ def broken(site, project, tmp_path_factory):
     return copy, out
 
 
-def test_a_broken_anchor_in_a_notebook_cell_is_caught_by_both_anchor_checks(broken, tmp_path):
-    """test_build: test_every_same_page_anchor_has_its_target, test_every_internal_link_and_anchor_resolves."""
+def test_broken_anchors_and_links_are_caught(broken, tmp_path):
+    """test_build: test_every_anchor_has_its_target (same-page and cross-page), test_every_internal_link_resolves."""
     _, site = broken
-    assert any(f"{PAGE}.html: #no-such-anchor" in m for m in missing_same_page_anchors(site))
-    rows = linkchecker(site / f"{PAGE}.html", tmp_path, "--recursion-level=1")
-    assert any("no-such-anchor" in b for b in broken_links(rows)), "LinkChecker's rows keep same-page anchors"
+    missing = missing_anchors(site)
+    assert any(f"{PAGE}.html: #no-such-anchor" in m for m in missing), missing
+    assert any("topics.html: questions/medium/03-parameter-sharing.html#no-such-section" in m for m in missing), \
+        missing
+    rows = linkchecker(site / "topics.html", tmp_path, "--recursion-level=1")
+    assert any("no-such-figure.png" in b for b in broken_links(rows)), "LinkChecker reports a missing file"
 
 
 def test_practice_answers_on_the_wrong_card_are_caught(broken):
