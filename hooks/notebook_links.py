@@ -2,9 +2,10 @@
 
 - `[label](q:slug)` becomes a link to that question's page once it is written, plain text before, as on
   pages (hooks/questions.py); an unknown slug fails the build, naming the notebook.
-- Any other link must be absolute (http, https, mailto) or a same-notebook anchor (`#...`). A relative
-  path (`../hard/03-x.html`, `figure.png`) breaks on Colab and used to vanish silently in the sanitizer
-  (hooks/sanitize.py keeps only these kinds): the build fails instead, naming the notebook and the link.
+- A relative path (`../hard/03-x.html`, `figure.png`) breaks on Colab and used to vanish silently in the
+  sanitizer (hooks/sanitize.py keeps only web, mail, anchor and `q:` links): the build fails instead,
+  naming the notebook, the cell and the link. Other schemes (`javascript:`, `data:`) are hostile input,
+  which the sanitizer removes without a word, as it removes scripts.
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from mkdocs.exceptions import PluginError
 import catalogue
 
 KEPT = ("http://", "https://", "mailto:", "#", "q:")
+SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")   # javascript:, data:, ... are removed by the sanitizer
 MARKDOWN_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)")
 HTML_LINK = re.compile(r"""href\s*=\s*["']([^"']*)["']""")
 CODE = re.compile(r"```.*?```|`[^`\n]*`", re.S)   # code spans are not links: `net[1](h)`
@@ -30,7 +32,7 @@ def problems(nb: dict, where: str) -> list[str]:
             continue
         text = CODE.sub("", "".join(cell.get("source", [])))
         for target in MARKDOWN_LINK.findall(text) + HTML_LINK.findall(text):
-            if not target.startswith(KEPT):
+            if not target.startswith(KEPT) and not SCHEME.match(target):   # active URLs: hooks/sanitize.py
                 found.append(f"{where}: Markdown cell {n} links to '{target}', which breaks on Colab and is "
                              "dropped from the page; link a question as (q:slug), anything else by its full "
                              "https:// address")
