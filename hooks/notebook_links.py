@@ -13,10 +13,10 @@ import posixpath
 import re
 
 from mkdocs.exceptions import PluginError
+from sanitize import LINK_SCHEMES  # the links the sanitizer keeps
 
 import catalogue
 
-KEPT = ("http://", "https://", "mailto:", "#", "q:")
 SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")   # javascript:, data:, ... are removed by the sanitizer
 MARKDOWN_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)")
 HTML_LINK = re.compile(r"""href\s*=\s*["']([^"']*)["']""")
@@ -32,7 +32,7 @@ def problems(nb: dict, where: str) -> list[str]:
             continue
         text = CODE.sub("", "".join(cell.get("source", [])))
         for target in MARKDOWN_LINK.findall(text) + HTML_LINK.findall(text):
-            if not target.startswith(KEPT) and not SCHEME.match(target):   # active URLs: hooks/sanitize.py
+            if not target.startswith(LINK_SCHEMES) and not SCHEME.match(target):   # active URLs: hooks/sanitize.py
                 found.append(f"{where}: Markdown cell {n} links to '{target}', which breaks on Colab and is "
                              "dropped from the page; link a question as (q:slug), anything else by its full "
                              "https:// address")
